@@ -1,0 +1,144 @@
+"""Input validation shared by the numeric modules: every error names its argument."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+class Layer(NamedTuple):
+    """Parameters of one layer: ``W`` of shape ``(n_l, n_{l-1})``, ``b`` of shape ``(n_l, 1)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> layer = Layer(W=np.zeros((3, 2)), b=np.zeros((3, 1)))
+    >>> layer.W.shape, layer.b.shape
+    ((3, 2), (3, 1))
+    """
+
+    W: np.ndarray
+    b: np.ndarray
+
+
+def float_array(name: str, value: Any, *, ndim: int | None = 2) -> np.ndarray:
+    """Return ``value`` if it is a finite, non-empty float32/float64 array, else raise."""
+    if not isinstance(value, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array, got {type(value).__name__}")
+    if value.dtype not in FLOAT_DTYPES:
+        raise TypeError(f"{name} must have dtype float32 or float64, got {value.dtype}")
+    if ndim is not None and value.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {value.shape}")
+    if value.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {value.shape}")
+    if not np.isfinite(value).all():
+        raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
+    return value
+
+
+def same_dtype(name: str, array: np.ndarray, dtype: np.dtype) -> None:
+    """Refuse silent float32/float64 promotion between arguments."""
+    if array.dtype != dtype:
+        raise TypeError(
+            f"{name} has dtype {array.dtype} but the parameters are {dtype}; "
+            "convert one so both match"
+        )
+
+
+def nonnegative(name: str, value: Any) -> float:
+    """Return ``value`` as a float if it is a finite real number ≥ 0."""
+    number = real(name, value)
+    if number < 0:
+        raise ValueError(f"{name} must be >= 0, got {value!r}")
+    return number
+
+
+def positive(name: str, value: Any) -> float:
+    """Return ``value`` as a float if it is a finite real number > 0."""
+    number = real(name, value)
+    if number <= 0:
+        raise ValueError(f"{name} must be > 0, got {value!r}")
+    return number
+
+
+def real(name: str, value: Any) -> float:
+    """Return ``value`` as a float if it is a finite real scalar (bool is refused)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return number
+
+
+def example_count(name: str, value: Any) -> int:
+    """Return ``value`` if it is an integer ≥ 1 (a number of examples)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer number of examples, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value!r}")
+    return int(value)
+
+
+def weight_list(name: str, weights: Any) -> list[np.ndarray]:
+    """Validate a non-empty sequence of weight arrays of one dtype."""
+    if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence) or not weights:
+        raise TypeError(f"{name} must be a non-empty list of arrays, got {type(weights).__name__}")
+    arrays = []
+    for index, array in enumerate(weights):
+        if isinstance(array, Layer):
+            raise TypeError(
+                f"{name}[{index}] is a Layer; pass the weight matrices, e.g. [layer.W for layer in params]"
+            )
+        arrays.append(float_array(f"{name}[{index}]", array, ndim=None))
+        same_dtype(f"{name}[{index}]", array, arrays[0].dtype)
+    return arrays
+
+
+def layer_list(name: str, params: Any) -> list[Layer]:
+    """Validate a list of Layers whose shapes chain and whose dtypes agree."""
+    if not isinstance(params, Sequence) or isinstance(params, (np.ndarray, Layer)) or not params:
+        raise TypeError(f"{name} must be a non-empty list of Layer(W, b), got {type(params).__name__}")
+    dtype = None
+    for index, layer in enumerate(params):
+        if not isinstance(layer, tuple) or len(layer) != 2:
+            raise TypeError(f"{name}[{index}] must be a Layer(W, b), got {type(layer).__name__}")
+        W = float_array(f"{name}[{index}].W", layer[0])
+        b = float_array(f"{name}[{index}].b", layer[1])
+        dtype = dtype or W.dtype
+        same_dtype(f"{name}[{index}].W", W, dtype)
+        same_dtype(f"{name}[{index}].b", b, dtype)
+        if b.shape != (W.shape[0], 1):
+            raise ValueError(f"{name}[{index}].b must have shape {(W.shape[0], 1)} to match W, got {b.shape}")
+        if index and W.shape[1] != params[index - 1][0].shape[0]:
+            raise ValueError(
+                f"{name}[{index}].W must have {params[index - 1][0].shape[0]} columns "
+                f"(the units of layer {index}), got shape {W.shape}"
+            )
+    return [Layer(layer[0], layer[1]) for layer in params]
+
+
+def matching_layers(name: str, grads: Any, params: list[Layer]) -> list[Layer]:
+    """Validate ``grads`` as a list of Layers with exactly the shapes and dtype of ``params``."""
+    grads = layer_list(name, grads)
+    if len(grads) != len(params):
+        raise ValueError(f"{name} must have {len(params)} layers like params, got {len(grads)}")
+    for index, (grad, layer) in enumerate(zip(grads, params)):
+        for field in ("W", "b"):
+            got, want = getattr(grad, field), getattr(layer, field)
+            if got.shape != want.shape:
+                raise ValueError(f"{name}[{index}].{field} must have shape {want.shape}, got {got.shape}")
+            same_dtype(f"{name}[{index}].{field}", got, want.dtype)
+    return grads
+
+
+def choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
+    """Return ``value`` if it is one of ``allowed``."""
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
+    return value

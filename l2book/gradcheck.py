@@ -1,0 +1,340 @@
+"""Finite-difference gradient checks: per coordinate for small networks, along random directions for large ones."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from l2book._checks import Layer, float_array, positive
+from l2book.network import _checked_problem, gradients, unchecked_cost
+
+#: Default pass/fail bounds on the relative error, by the dtype of the analytic gradient.
+#: The finite differences are always taken in float64 (error ≈ 1e-10 with the default
+#: step), so the bound measures the analytic gradient's own rounding: float64 gradients
+#: agree to ~1e-10, float32 ones to ~1e-7. A planted bug gives 1e-3 or more (chapter 6).
+THRESHOLDS = {np.dtype(np.float64): 1e-7, np.dtype(np.float32): 1e-5}
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """Result of :func:`check_gradients`.
+
+    Attributes
+    ----------
+    relative_error : float
+        ``‖g − g̃‖ / (‖g‖ + ‖g̃‖)`` over all parameters (per-coordinate mode) or
+        over the ``k`` directional derivatives (directional mode).
+    threshold : float
+        The bound ``relative_error`` was compared with.
+    passed : bool
+        ``relative_error < threshold``.
+    mode : str
+        ``"coordinate"`` or ``"directional"``.
+    evaluations : int
+        Number of cost evaluations the finite differences took.
+    layer_errors : tuple of (float, float)
+        Per layer, the relative errors of ``dW`` and ``db`` (coordinate mode only).
+    worst_layer : int or None
+        Index of the layer with the largest relative error (coordinate mode only).
+    worst_parameter : str or None
+        ``"W"`` or ``"b"``, whichever is worse in that layer.
+    worst_index : tuple of int or None
+        Component of that array where ``|g − g̃|`` is largest.
+    """
+
+    relative_error: float
+    threshold: float
+    passed: bool
+    mode: str
+    evaluations: int
+    layer_errors: tuple[tuple[float, float], ...] = ()
+    worst_layer: int | None = None
+    worst_parameter: str | None = None
+    worst_index: tuple[int, ...] | None = None
+
+    def __str__(self) -> str:
+        verdict = "PASS" if self.passed else "FAIL"
+        where = ""
+        if self.worst_layer is not None:
+            where = f"; worst: layer {self.worst_layer} d{self.worst_parameter}{list(self.worst_index or ())}"
+        return (
+            f"{verdict} ({self.mode}): relative error {self.relative_error:.2e} "
+            f"vs threshold {self.threshold:.0e}, {self.evaluations} cost evaluations{where}"
+        )
+
+
+def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, *, eps: float | None = None) -> np.ndarray:
+    """Return the central-difference gradient of ``f`` at ``x``, one coordinate at a time.
+
+    ``∂f/∂x_i ≈ (f(x + h e_i) − f(x − h e_i)) / (2h)``. Its error is about
+    ``h²|f‴|/6`` (truncation) plus ``ε_mach |f| / h`` (rounding), smallest near
+    ``h = ∛ε_mach``; the default step is ``h_i = ∛ε_mach · max(1, |x_i|)`` in
+    the dtype of ``x`` (≈ 6e-6 in float64, ≈ 5e-3 in float32). The division
+    uses the step actually represented, ``(x_i + h) − (x_i − h)``.
+
+    Parameters
+    ----------
+    f : callable
+        Takes an array shaped like ``x`` and returns a real number. It receives
+        a working copy, so ``x`` itself is never modified.
+    x : ndarray
+        Point at which to differentiate (float32 or float64).
+    eps : float, optional
+        A fixed step ``h`` for every coordinate instead of the default.
+
+    Returns
+    -------
+    ndarray
+        The gradient, with the shape and dtype of ``x``. Costs ``2·x.size``
+        evaluations of ``f``.
+
+    Raises
+    ------
+    ValueError
+        If ``x ± eps`` rounds back to ``x`` (e.g. ``eps=1e-7`` at ``|x| ≥ 1`` in
+        float32), where the difference quotient would be meaningless.
+
+    See Also
+    --------
+    check_gradients : applies this to every parameter of a network.
+
+    Notes
+    -----
+    Chapter [6, How this book checks itself](06-checks.md) measures the step-size trade-off.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = numerical_gradient(lambda v: float(np.sum(v ** 3)), np.array([1.0, 2.0]))
+    >>> np.allclose(g, [3.0, 12.0], rtol=1e-9)
+    True
+    """
+    x = float_array("x", x, ndim=None)
+    step = None if eps is None else positive("eps", eps)
+    scale = np.cbrt(np.finfo(x.dtype).eps)
+    work = x.copy()
+    flat = work.reshape(-1)  # a view: writing flat[i] perturbs work
+    grad = np.empty_like(x)
+    for i in range(flat.size):
+        original = flat[i]
+        h = x.dtype.type(step if step is not None else scale * max(1.0, abs(float(original))))
+        flat[i] = original + h
+        upper, f_upper = flat[i], _value_of(f, work)
+        flat[i] = original - h
+        lower, f_lower = flat[i], _value_of(f, work)
+        flat[i] = original
+        if upper == lower:
+            raise ValueError(f"eps={eps!r} is too small: x ± eps rounds back to x[{i}]={original!r} in {x.dtype}")
+        grad.flat[i] = (f_upper - f_lower) / (float(upper) - float(lower))
+    return grad
+
+
+def relative_error(a: np.ndarray, b: np.ndarray) -> float:
+    """Return ``‖a − b‖ / (‖a‖ + ‖b‖)`` (Euclidean norms), and 0 when both are 0.
+
+    Scale-free and symmetric: about 1e-10 for a correct float64 gradient, 1 when
+    one side is 0 and the other is not.
+
+    Parameters
+    ----------
+    a, b : array_like
+        Arrays of the same shape.
+
+    Returns
+    -------
+    float
+        A number in ``[0, 1]``.
+
+    Examples
+    --------
+    >>> relative_error([3.0, 4.0], [3.0, 4.0])
+    0.0
+    >>> relative_error([1.0, 0.0], [0.0, 0.0])
+    1.0
+    >>> round(relative_error([1.0], [1.1]), 6)          # 0.1 / 2.1
+    0.047619
+    """
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    for name, array in (("a", a), ("b", b)):
+        if not np.isfinite(array).all():
+            raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
+    denominator = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if denominator == 0 else float(np.linalg.norm(a - b) / denominator)
+
+
+def check_gradients(
+    params: Sequence[Layer],
+    X: np.ndarray,
+    Y: np.ndarray,
+    lam: float = 0.0,
+    *,
+    activation: str = "tanh",
+    loss: str = "cross_entropy",
+    directions: int | None = None,
+    seed: int = 0,
+    threshold: float | None = None,
+    gradient_fn: Callable[..., list[Layer]] = gradients,
+) -> GradientCheck:
+    """Compare analytic gradients with central differences of :func:`cost`.
+
+    Per-coordinate mode (the default) differentiates every parameter: two cost
+    evaluations each, fine up to a few thousand parameters. Directional mode
+    (``directions=k``) compares ``g·v`` with ``(J(θ + hv) − J(θ − hv)) / 2h``
+    along ``k`` random unit directions ``v`` of the whole parameter vector:
+    ``2k`` evaluations whatever the size, so networks with millions of
+    parameters can be checked. A wrong component shows up in ``g·v`` for
+    almost every random ``v``.
+
+    The finite differences are always taken in float64, so a float32 network
+    is checked against an accurate reference.
+
+    Parameters
+    ----------
+    params, X, Y, lam, activation, loss
+        As for :func:`cost`.
+    directions : int, optional
+        Number ``k ≥ 1`` of random directions; ``None`` checks every coordinate.
+    seed : int, default 0
+        Seed of the random directions.
+    threshold : float, optional
+        Pass/fail bound on the relative error; default by dtype from
+        ``THRESHOLDS`` (1e-7 for float64, 1e-5 for float32).
+    gradient_fn : callable, default :func:`gradients`
+        The backward pass under test, called as
+        ``gradient_fn(params, X, Y, lam, activation=..., loss=...)``. Pass your
+        own to check it against this library's cost.
+
+    Returns
+    -------
+    GradientCheck
+        The relative error, ``passed``, and where the worst disagreement is.
+
+    See Also
+    --------
+    numerical_gradient : the per-coordinate differences.
+    relative_error : the measure of disagreement.
+
+    Notes
+    -----
+    **The tiny-λ trap.** The penalty's gradient ``(λ/m)W`` is small next to
+    the data gradient when ``λ`` is small, so a backward pass that forgets it
+    can still pass (missing it at ``λ = 1e-6`` gives a relative error below
+    1e-7). Check with a large ``λ`` as well (e.g. ``λ = m``, where the term is
+    ``W`` itself), or check the penalty alone with :func:`numerical_gradient`
+    of :func:`l2_penalty`. Chapter [6](06-checks.md) shows each planted bug caught.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> params = init_params([2, 3, 1], seed=0)
+    >>> rng = np.random.default_rng(0)
+    >>> X, Y = rng.standard_normal((2, 5)), rng.integers(0, 2, (1, 5)).astype(float)
+    >>> result = check_gradients(params, X, Y, lam=0.5)
+    >>> result.passed, result.evaluations
+    (True, 26)
+    >>> check_gradients(params, X, Y, lam=0.5, directions=3).evaluations
+    6
+    """
+    params, X, Y, lam = _checked_problem(params, X, Y, lam, activation, loss)
+    if directions is not None and (isinstance(directions, bool) or not isinstance(directions, int) or directions < 1):
+        raise ValueError(f"directions must be None or an integer >= 1, got {directions!r}")
+    bound = THRESHOLDS[params[0].W.dtype] if threshold is None else positive("threshold", threshold)
+    analytic = gradient_fn(params, X, Y, lam, activation=activation, loss=loss)
+    analytic = [Layer(np.asarray(dW, np.float64), np.asarray(db, np.float64)) for dW, db in analytic]
+    # The reference is computed in float64 whatever the network's dtype.
+    params64 = [Layer(W.astype(np.float64), b.astype(np.float64)) for W, b in params]
+    X64, Y64 = X.astype(np.float64), Y.astype(np.float64)
+
+    def cost_at(point: list[Layer]) -> float:
+        return unchecked_cost(point, X64, Y64, lam, activation, loss)
+
+    if directions is None:
+        return _coordinate_check(cost_at, params64, analytic, bound)
+    return _directional_check(cost_at, params64, analytic, bound, directions, seed)
+
+
+def _coordinate_check(
+    cost_at: Callable[[list[Layer]], float], params: list[Layer], analytic: list[Layer], bound: float
+) -> GradientCheck:
+    """Differentiate every parameter and locate the worst disagreement."""
+    numeric = [
+        Layer(*(numerical_gradient(_with_array_at(cost_at, params, index, field), getattr(layer, field)) for field in "Wb"))
+        for index, layer in enumerate(params)
+    ]
+    overall = relative_error(_flat(analytic), _flat(numeric))
+    layer_errors = tuple(
+        (relative_error(g.W, n.W), relative_error(g.b, n.b)) for g, n in zip(analytic, numeric)
+    )
+    worst_layer = max(range(len(params)), key=lambda i: max(layer_errors[i]))
+    field = "W" if layer_errors[worst_layer][0] >= layer_errors[worst_layer][1] else "b"
+    difference = np.abs(getattr(analytic[worst_layer], field) - getattr(numeric[worst_layer], field))
+    worst_index = tuple(int(i) for i in np.unravel_index(np.argmax(difference), difference.shape))
+    return GradientCheck(
+        relative_error=overall,
+        threshold=bound,
+        passed=overall < bound,
+        mode="coordinate",
+        evaluations=2 * sum(W.size + b.size for W, b in params),
+        layer_errors=layer_errors,
+        worst_layer=worst_layer,
+        worst_parameter=field,
+        worst_index=worst_index,
+    )
+
+
+def _directional_check(
+    cost_at: Callable[[list[Layer]], float],
+    params: list[Layer],
+    analytic: list[Layer],
+    bound: float,
+    k: int,
+    seed: int,
+) -> GradientCheck:
+    """Compare ``g·v`` with a central difference along ``k`` random unit directions."""
+    rng = np.random.default_rng(seed)
+    largest = max(float(np.abs(array).max()) for layer in params for array in layer)
+    h = np.cbrt(np.finfo(np.float64).eps) * max(1.0, largest)
+    exact, estimated = [], []
+    for _ in range(k):
+        direction = [Layer(rng.standard_normal(W.shape), rng.standard_normal(b.shape)) for W, b in params]
+        norm = np.sqrt(sum(float(np.vdot(a, a)) for layer in direction for a in layer))
+        direction = [Layer(dW / norm, db / norm) for dW, db in direction]
+        exact.append(sum(float(np.vdot(g, v)) for gl, vl in zip(analytic, direction) for g, v in zip(gl, vl)))
+        upper = cost_at([Layer(W + h * vW, b + h * vb) for (W, b), (vW, vb) in zip(params, direction)])
+        lower = cost_at([Layer(W - h * vW, b - h * vb) for (W, b), (vW, vb) in zip(params, direction)])
+        estimated.append((upper - lower) / (2 * h))
+    error = relative_error(exact, estimated)
+    return GradientCheck(
+        relative_error=error, threshold=bound, passed=error < bound, mode="directional", evaluations=2 * k
+    )
+
+
+def _with_array_at(
+    cost_at: Callable[[list[Layer]], float], params: list[Layer], index: int, field: str
+) -> Callable[[np.ndarray], float]:
+    """Return the cost as a function of one array, ``params[index].W`` or ``.b``."""
+
+    def cost_of(array: np.ndarray) -> float:
+        point = list(params)
+        point[index] = point[index]._replace(**{field: array})
+        return cost_at(point)
+
+    return cost_of
+
+
+def _flat(layers: list[Layer]) -> np.ndarray:
+    """Concatenate every ``W`` and ``b`` into one vector."""
+    return np.concatenate([array.ravel() for layer in layers for array in layer])
+
+
+def _value_of(f: Callable[[np.ndarray], float], x: np.ndarray) -> float:
+    """Call ``f`` and insist on a finite real number."""
+    value = float(f(x))
+    if not np.isfinite(value):
+        raise ValueError(f"f returned {value} at a perturbed point; it must return finite numbers")
+    return value

@@ -1,0 +1,333 @@
+"""A fully connected network: initialization, forward pass, regularized cost and backprop.
+
+Hidden layers use ``activation`` (tanh by default); the output layer is a
+sigmoid paired with binary cross-entropy, or the identity paired with mean
+squared error. Columns are examples: ``X`` has shape ``(n_x, m)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from l2book._checks import (
+    FLOAT_DTYPES,
+    Layer,
+    choice,
+    float_array,
+    layer_list,
+    nonnegative,
+    same_dtype,
+)
+from l2book.penalty import squared_frobenius_norm
+
+ACTIVATIONS = ("tanh", "relu", "linear")
+LOSSES = ("cross_entropy", "mse")
+OUTPUTS = ("sigmoid", "identity")
+OUTPUT_OF_LOSS = {"cross_entropy": "sigmoid", "mse": "identity"}
+
+
+def init_params(layer_dims: Sequence[int], *, seed: int = 0, dtype: type = np.float64) -> list[Layer]:
+    """Return Xavier-initialized parameters for layers of the given widths.
+
+    ``W^[l]`` is drawn from ``N(0, 1/n_{l-1})``, which keeps tanh units out of
+    saturation at the start; biases start at zero.
+
+    Parameters
+    ----------
+    layer_dims : sequence of int
+        ``[n_x, n_1, ..., n_L]``: the input size, then each layer's width.
+    seed : int, default 0
+        Seed of the random generator; the same seed gives the same parameters.
+    dtype : {numpy.float64, numpy.float32}
+        Floating-point type of every array.
+
+    Returns
+    -------
+    list of Layer
+        One ``Layer(W, b)`` per layer.
+
+    Examples
+    --------
+    >>> params = init_params([2, 4, 1], seed=0)
+    >>> [(layer.W.shape, layer.b.shape) for layer in params]
+    [((4, 2), (4, 1)), ((1, 4), (1, 1))]
+    """
+    dims = list(layer_dims) if isinstance(layer_dims, Sequence) else None
+    if dims is None or len(dims) < 2:
+        raise ValueError(f"layer_dims must list at least two sizes [n_x, ..., n_L], got {layer_dims!r}")
+    for index, width in enumerate(dims):
+        if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 1:
+            raise ValueError(f"layer_dims[{index}] must be an integer >= 1, got {width!r}")
+    if np.dtype(dtype) not in FLOAT_DTYPES:
+        raise TypeError(f"dtype must be float32 or float64, got {np.dtype(dtype)}")
+    rng = np.random.default_rng(seed)
+    return [
+        Layer(
+            W=(rng.standard_normal((n, n_prev)) / np.sqrt(n_prev)).astype(dtype),
+            b=np.zeros((n, 1), dtype=dtype),
+        )
+        for n_prev, n in zip(dims[:-1], dims[1:])
+    ]
+
+
+def forward(
+    params: Sequence[Layer], X: np.ndarray, *, activation: str = "tanh", output: str = "sigmoid"
+) -> np.ndarray:
+    """Return the network's output ``A^[L]`` for the inputs ``X``.
+
+    Parameters
+    ----------
+    params : list of Layer
+        Parameters, e.g. from :func:`init_params`.
+    X : ndarray of shape (n_x, m)
+        Inputs, one column per example.
+    activation : {"tanh", "relu", "linear"}
+        Hidden-layer activation ``g``.
+    output : {"sigmoid", "identity"}
+        Output-layer activation.
+
+    Returns
+    -------
+    ndarray of shape (n_L, m)
+        Predictions in the parameters' dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> params = [Layer(W=np.array([[1.0, -1.0]]), b=np.array([[0.0]]))]
+    >>> forward(params, np.array([[2.0], [2.0]]))      # sigmoid(0)
+    array([[0.5]])
+    """
+    params, X = _checked_params_and_inputs(params, X)
+    choice("activation", activation, ACTIVATIONS)
+    choice("output", output, OUTPUTS)
+    _, Z = _forward_pass(params, X, activation)
+    return _sigmoid(Z) if output == "sigmoid" else Z
+
+
+def cost(
+    params: Sequence[Layer],
+    X: np.ndarray,
+    Y: np.ndarray,
+    lam: float = 0.0,
+    *,
+    activation: str = "tanh",
+    loss: str = "cross_entropy",
+) -> float:
+    """Return the regularized cost ``J + λ/(2m) Σ_l ‖W^[l]‖_F²``.
+
+    ``J`` is the mean over the ``m`` examples of the binary cross-entropy of a
+    sigmoid output (``loss="cross_entropy"``), or ``(1/2m) Σ ‖ŷ − y‖²`` for an
+    identity output (``loss="mse"``). Cross-entropy is computed from the
+    logits ``z`` as ``softplus(z) − y·z``, which stays finite for any ``z``.
+
+    Parameters
+    ----------
+    params : list of Layer
+        Parameters ``W^[l]``, ``b^[l]``.
+    X : ndarray of shape (n_x, m)
+        Inputs, one column per example.
+    Y : ndarray of shape (n_L, m)
+        Targets; in ``[0, 1]`` for cross-entropy.
+    lam : float, default 0.0
+        Regularization strength ``λ ≥ 0``; biases are not penalized.
+    activation : {"tanh", "relu", "linear"}
+        Hidden-layer activation.
+    loss : {"cross_entropy", "mse"}
+        Data loss; fixes the output activation (sigmoid or identity).
+
+    Returns
+    -------
+    float
+        The regularized cost.
+
+    See Also
+    --------
+    gradients : its gradient with respect to every parameter.
+    l2_penalty : the regularization term alone.
+
+    Notes
+    -----
+    Chapter [2, The regularized loss](02-regularized-loss.md) takes it apart term by term.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> params = [Layer(W=np.array([[3.0, 4.0]]), b=np.array([[0.0]]))]
+    >>> X, Y = np.zeros((2, 4)), np.ones((1, 4))
+    >>> round(cost(params, X, Y), 6)                   # -log(sigmoid(0)) = log 2
+    0.693147
+    >>> round(cost(params, X, Y, lam=0.2), 6)          # + 0.2/(2·4) · 25
+    1.318147
+    """
+    params, X, Y, lam = _checked_problem(params, X, Y, lam, activation, loss)
+    return unchecked_cost(params, X, Y, lam, activation, loss)
+
+
+def gradients(
+    params: Sequence[Layer],
+    X: np.ndarray,
+    Y: np.ndarray,
+    lam: float = 0.0,
+    *,
+    activation: str = "tanh",
+    loss: str = "cross_entropy",
+) -> list[Layer]:
+    """Return the gradient of :func:`cost`: ``dW^[l] = ∂J/∂W^[l] + (λ/m) W^[l]`` and ``db^[l]``.
+
+    Backpropagation, vectorized over the examples. The sigmoid/cross-entropy
+    and identity/MSE pairs both give ``∂J/∂Z^[L] = (A^[L] − Y)/m`` at the
+    output; each hidden layer multiplies by ``g'(Z)``, computed from the
+    stored activation (``1 − A²`` for tanh).
+
+    Parameters
+    ----------
+    params : list of Layer
+        Parameters ``W^[l]``, ``b^[l]``.
+    X : ndarray of shape (n_x, m)
+        Inputs, one column per example.
+    Y : ndarray of shape (n_L, m)
+        Targets; in ``[0, 1]`` for cross-entropy.
+    lam : float, default 0.0
+        Regularization strength ``λ ≥ 0``.
+    activation : {"tanh", "relu", "linear"}
+        Hidden-layer activation.
+    loss : {"cross_entropy", "mse"}
+        Data loss.
+
+    Returns
+    -------
+    list of Layer
+        ``Layer(dW, db)`` per layer, same shapes and dtype as ``params``.
+
+    See Also
+    --------
+    check_gradients : compares this with finite differences of :func:`cost`.
+    weight_decay_step : applies the ``(λ/m) W`` term as a decay instead.
+
+    Notes
+    -----
+    Chapter [3, Weight decay](03-weight-decay.md) derives the ``(λ/m) W`` term;
+    chapter [6, How this book checks itself](06-checks.md) verifies the rest.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> params = [Layer(W=np.array([[3.0, 4.0]]), b=np.array([[0.0]]))]
+    >>> X, Y = np.zeros((2, 4)), np.ones((1, 4))
+    >>> grads = gradients(params, X, Y, lam=0.2)
+    >>> grads[0].W                                     # data part 0, plus (0.2/4)·W
+    array([[0.15, 0.2 ]])
+    >>> grads[0].b                                     # mean of sigmoid(0) − 1
+    array([[-0.5]])
+    """
+    params, X, Y, lam = _checked_problem(params, X, Y, lam, activation, loss)
+    activations, Z = _forward_pass(params, X, activation)
+    dZ = _output_delta(Z, Y, loss)
+    decay = lam / X.shape[1]
+    grads = []
+    for index in reversed(range(len(params))):
+        W = params[index].W
+        dW = dZ @ activations[index].T
+        if decay:  # the l2_penalty_grad term (λ/m)·W, added into dW without another array
+            dW += W * W.dtype.type(decay)
+        db = dZ.sum(axis=1, keepdims=True)
+        if index:
+            dZ = _times_activation_slope(W.T @ dZ, activations[index], activation)
+        grads.append(Layer(dW, db))
+    return grads[::-1]
+
+
+def unchecked_cost(
+    params: list[Layer], X: np.ndarray, Y: np.ndarray, lam: float, activation: str, loss: str
+) -> float:
+    """Return :func:`cost` without validating: for callers that validated once and evaluate often."""
+    _, Z = _forward_pass(params, X, activation)
+    penalty = lam / (2 * X.shape[1]) * squared_frobenius_norm([layer.W for layer in params])
+    return _data_cost(Z, Y, loss) + penalty
+
+
+def _forward_pass(params: list[Layer], X: np.ndarray, activation: str) -> tuple[list[np.ndarray], np.ndarray]:
+    """Return the inputs of every layer ``[A^[0], ..., A^[L-1]]`` and the output logits ``Z^[L]``."""
+    activations = [X]
+    for W, b in params[:-1]:
+        Z = W @ activations[-1]
+        Z += b
+        activations.append(_activate_in_place(Z, activation))
+    W, b = params[-1]
+    Z = W @ activations[-1]
+    Z += b
+    return activations, Z
+
+
+def _activate_in_place(Z: np.ndarray, activation: str) -> np.ndarray:
+    """Overwrite the fresh pre-activation ``Z`` with ``g(Z)`` (it is never needed again)."""
+    if activation == "tanh":
+        np.tanh(Z, out=Z)
+    elif activation == "relu":
+        np.maximum(Z, 0, out=Z)
+    return Z
+
+
+def _times_activation_slope(dA: np.ndarray, A: np.ndarray, activation: str) -> np.ndarray:
+    """Return ``dA * g'(Z)`` (overwriting ``dA``), with ``g'`` computed from ``A = g(Z)``."""
+    if activation == "tanh":
+        slope = np.multiply(A, A)
+        np.subtract(1, slope, out=slope)  # tanh' = 1 − tanh²
+        dA *= slope
+    elif activation == "relu":
+        dA *= A > 0
+    return dA
+
+
+def _sigmoid(Z: np.ndarray) -> np.ndarray:
+    """Return ``1 / (1 + e^{−Z})`` without overflow: ``exp(−softplus(−Z))``."""
+    return np.exp(-np.logaddexp(0, -Z))
+
+
+def _data_cost(Z: np.ndarray, Y: np.ndarray, loss: str) -> float:
+    """Return ``J``, the mean loss over the examples, from the output logits ``Z``."""
+    m = Z.shape[1]
+    if loss == "cross_entropy":
+        # −y·log σ(z) − (1−y)·log(1−σ(z)) = softplus(z) − y·z, finite for any z.
+        return float(np.sum(np.logaddexp(0, Z) - Y * Z)) / m
+    return 0.5 * float(np.vdot(Z - Y, Z - Y)) / m
+
+
+def _output_delta(Z: np.ndarray, Y: np.ndarray, loss: str) -> np.ndarray:
+    """Return ``∂J/∂Z^[L] = (A^[L] − Y)/m``: both loss/output pairs were chosen to give this."""
+    # Z belongs to this backward pass alone, so the MSE branch may overwrite it.
+    dZ = _sigmoid(Z) if loss == "cross_entropy" else Z
+    dZ -= Y
+    dZ /= Z.shape[1]
+    return dZ
+
+
+def _checked_params_and_inputs(params: Sequence[Layer], X: np.ndarray) -> tuple[list[Layer], np.ndarray]:
+    """Validate the parameters and that ``X`` has ``n_x`` rows in their dtype."""
+    params = layer_list("params", params)
+    X = float_array("X", X)
+    same_dtype("X", X, params[0].W.dtype)
+    n_x = params[0].W.shape[1]
+    if X.shape[0] != n_x:
+        raise ValueError(f"X must have shape ({n_x}, m) to match params[0].W, got {X.shape}")
+    return params, X
+
+
+def _checked_problem(
+    params: Sequence[Layer], X: np.ndarray, Y: np.ndarray, lam: float, activation: str, loss: str
+) -> tuple[list[Layer], np.ndarray, np.ndarray, float]:
+    """Validate everything :func:`cost` and :func:`gradients` take."""
+    params, X = _checked_params_and_inputs(params, X)
+    choice("activation", activation, ACTIVATIONS)
+    choice("loss", loss, LOSSES)
+    Y = float_array("Y", Y)
+    same_dtype("Y", Y, X.dtype)
+    expected = (params[-1].W.shape[0], X.shape[1])
+    if Y.shape != expected:
+        raise ValueError(f"Y must have shape {expected} (n_L, m), got {Y.shape}")
+    if loss == "cross_entropy" and ((Y < 0).any() or (Y > 1).any()):
+        raise ValueError("Y must hold labels in [0, 1] for loss='cross_entropy'")
+    return params, X, Y, nonnegative("lam", lam)
