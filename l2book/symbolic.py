@@ -21,6 +21,16 @@ lam, m, alpha = sp.symbols("lambda m alpha", positive=True)
 z = sp.Symbol("z", real=True)
 
 
+class Minimum(sp.Function):
+    """``min_{c>0} f(c)``, kept unevaluated for display."""
+
+    nargs = 2
+
+    def _latex(self, printer: Any, exp: Any = None) -> str:
+        function, variable = self.args
+        return r"\min_{%s > 0} \left(%s\right)" % (printer._print(variable), printer._print(function))
+
+
 class FrobeniusNorm(sp.Function):
     """``‖W‖_F``, printed as such; ``.doit()`` on a matrix gives ``sqrt(tr(WᵀW))``."""
 
@@ -53,7 +63,8 @@ class Derivation:
     @property
     def latex(self) -> str:
         """``lhs = rhs`` in LaTeX, ready for a ``$$ … $$`` block."""
-        return f"{sp.latex(self.lhs)} = {sp.latex(self.rhs)}"
+        # order="none" keeps the terms as built, e.g. (1 − αλ/m) rather than (−αλ/m + 1).
+        return f"{sp.latex(self.lhs, order='none')} = {sp.latex(self.rhs, order='none')}"
 
 
 def regularized_cost() -> Derivation:
@@ -95,10 +106,10 @@ def weight_decay_update() -> Derivation:
 
     Examples
     --------
-    >>> weight_decay_update().rhs
-    W*(-alpha*lambda/m + 1) - alpha*dW
+    >>> weight_decay_identity()      # the two forms are equal
+    0
     """
-    W, dW = sp.symbols("W dW")
+    W, dW = sp.symbols(r"W \frac{\partial{}J}{\partial{}W}")
     step = W - alpha * (dW + lam / m * W)
     return Derivation(step, sp.collect(sp.expand(step), W))
 
@@ -154,6 +165,26 @@ def tanh_small_weight_limit() -> Derivation:
     w, x, b = sp.symbols("w x b", real=True)
     unit = sp.tanh(w * x + b)
     return Derivation(sp.Limit(unit, w, 0, dir="+-"), sp.limit(unit, w, 0, dir="+-"))
+
+
+def rescaling_minimum() -> Derivation:
+    """Derive ``min_{c>0} c²a² + b²/c² = 2ab``: the cheapest split of a unit's weights.
+
+    Scaling a unit's incoming weights by ``c`` and its outgoing weights by
+    ``1/c`` leaves a ReLU network's function unchanged, while the L2 penalty of
+    the two becomes ``c²a² + b²/c²`` (``a = ‖w_in‖``, ``b = ‖w_out‖``). At the
+    best ``c`` it is ``2ab``: L2 on two layers penalizes the *product* of each
+    unit's norms, so switching a whole unit off is cheap.
+
+    Examples
+    --------
+    >>> rescaling_minimum().rhs
+    2*a*b
+    """
+    a, b, c = sp.symbols("a b c", positive=True)
+    penalty = c**2 * a**2 + b**2 / c**2
+    (best,) = sp.solve(sp.diff(penalty, c), c)
+    return Derivation(Minimum(penalty, c), sp.simplify(penalty.subs(c, best)))
 
 
 @dataclass(frozen=True)
@@ -266,3 +297,16 @@ def _flat_values(params: Sequence[Layer], X: np.ndarray, Y: np.ndarray) -> list[
     """Order numeric values as :func:`_flat_symbols` orders the symbols, then X, then Y."""
     arrays = [a for layer in params for a in layer] + [X, Y]
     return [float(v) for a in arrays for v in np.asarray(a, dtype=np.float64).ravel()]
+
+
+#: The derivations the book displays, by name: each returns LaTeX for one ``$$ … $$`` block.
+#: A page writes ``<!-- formula: NAME -->`` on its own line and the site build puts the
+#: formula there, so the page cannot show what the code did not derive.
+FORMULAS = {
+    "regularized_cost": lambda: regularized_cost().latex,
+    "penalty_gradient": lambda: penalty_gradient().latex,
+    "weight_decay_update": lambda: weight_decay_update().latex,
+    "tanh_taylor": lambda: tanh_taylor().latex,
+    "tanh_small_weight_limit": lambda: tanh_small_weight_limit().latex,
+    "rescaling_minimum": lambda: rescaling_minimum().latex,
+}
