@@ -1,0 +1,81 @@
+import numpy as np
+import pytest
+import sympy as sp
+
+from l2book import gradients, relative_error
+from l2book import symbolic as S
+from tests.conftest import random_problem
+
+
+def test_penalty_gradient_is_lambda_over_m_times_w_by_matrix_calculus():
+    derivation = S.penalty_gradient()
+    W = derivation.rhs.args[-1]
+    assert sp.simplify(derivation.rhs - S.lam / S.m * W) == sp.ZeroMatrix(*W.shape)
+
+
+def test_penalty_gradient_entrywise_on_a_concrete_matrix():
+    # The MatrixSymbol result, made explicit for a 2×3 W, equals entry-by-entry differentiation.
+    w = sp.Matrix(2, 3, sp.symbols("w:6"))
+    penalty = S.lam / (2 * S.m) * sum(x**2 for x in w)
+    explicit = w.applyfunc(penalty.diff)
+    from_matrix_calculus = S.penalty_gradient(2, 3).rhs.subs(S.penalty_gradient(2, 3).rhs.args[-1], w).doit()
+    assert sp.simplify(explicit - sp.Matrix(from_matrix_calculus)) == sp.zeros(2, 3)
+
+
+def test_weight_decay_identity_is_zero_and_update_has_the_decay_factor():
+    assert S.weight_decay_identity() == 0
+    update = S.weight_decay_update()
+    assert sp.simplify(update.lhs - update.rhs) == 0
+    W = sp.Symbol("W")
+    assert sp.simplify(update.rhs.coeff(W) - (1 - S.alpha * S.lam / S.m)) == 0
+
+
+def test_tanh_taylor_coefficients():
+    series = S.tanh_taylor(8).rhs.removeO()
+    assert [series.coeff(S.z, k) for k in range(8)] == [0, 1, 0, sp.Rational(-1, 3), 0, sp.Rational(2, 15), 0,
+                                                        sp.Rational(-17, 315)]
+
+
+def test_helpers_for_later_chapters():
+    assert S.affine_composition().is_zero_matrix
+    assert S.tanh_small_weight_limit().rhs == sp.tanh(sp.Symbol("b", real=True))
+    assert S.rescaling_minimum().rhs == 2 * sp.Symbol("a", positive=True) * sp.Symbol("b", positive=True)
+
+
+def test_regularized_cost_definition_prints_the_frobenius_norm():
+    tex = S.regularized_cost().latex
+    assert r"\left\lVert W^{[l]} \right\rVert_F^{2}" in tex and r"\frac{\lambda" in tex
+
+
+@pytest.mark.parametrize("name", sorted(S.FORMULAS))
+def test_every_registered_formula_renders_as_an_equation(name):
+    tex = S.FORMULAS[name]()
+    assert isinstance(tex, str) and " = " in tex
+
+
+@pytest.mark.parametrize(
+    ("dims", "m"), [((2, 3, 1), 4), ((2, 3, 2, 1), 3)], ids=["2-layer", "3-layer"]
+)
+@pytest.mark.parametrize("activation", ["tanh", "relu", "linear"])
+@pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
+def test_symbolic_gradient_equals_numpy_gradients(dims, m, activation, loss):
+    network = S.symbolic_network(dims, m, activation, loss)
+    for seed in range(3):
+        params, X, Y = random_problem(list(dims), m, seed=seed, labels="binary" if loss == "cross_entropy" else "real")
+        lam = [0.0, 0.3, 5.0][seed]
+        numeric = gradients(params, X, Y, lam, activation=activation, loss=loss)
+        symbolic = network.evaluate(params, X, Y, lam)
+        for a, b in zip(numeric, symbolic):
+            assert relative_error(a.W, b.W) <= 1e-12
+            assert relative_error(a.b, b.b) <= 1e-12
+
+
+def test_symbolic_cost_is_the_book_cost():
+    from l2book import cost
+
+    network = S.symbolic_network((2, 3, 1), 2, "tanh", "cross_entropy")
+    params, X, Y = random_problem([2, 3, 1], 2, seed=9)
+    values = dict(zip([*S._flat_symbols(network.weights, network.biases), *network.inputs, *network.targets],
+                      S._flat_values(params, X, Y)))
+    values[S.lam] = 0.4
+    assert float(network.cost.subs(values)) == pytest.approx(cost(params, X, Y, 0.4), rel=1e-13)
