@@ -1,0 +1,79 @@
+"""Format a benchmark record (the JSON that ``run.py --json-out`` writes) as text.
+
+Standard library only, so the book's Performance page can load it to print the
+committed record without running any benchmark.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def load(path: str | Path) -> dict:
+    """Return the record stored at ``path``."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def format_header(record: dict) -> str:
+    """Return the lines that say when, where and how the record was measured."""
+    machine, blas = record["machine"], record["machine"]["blas"]
+    lines = [
+        f"Measured {record['date']} on {machine['cpu']} ({machine['cores']} cores), {machine['os']}",
+        f"Python {machine['python']}, NumPy {machine['numpy']} with {blas['library']} {blas['version']} "
+        f"({blas['kernel']} kernels, {blas['default_threads']} threads by default), "
+        f"OPENBLAS_CORETYPE {machine['openblas_coretype']}",
+    ]
+    if machine.get("torch"):
+        lines.append(f"PyTorch {machine['torch']} ({machine['torch_blas']}), 1 thread, in its own process")
+    lines.append(
+        f"Each ratio: median of {record['repeats']} interleaved repetitions; spread: lowest and highest"
+    )
+    return "\n".join(lines)
+
+
+def format_table(record: dict) -> str:
+    """Return the rows as a Markdown table: what was compared, the times, the ratio and its target."""
+    lines = [
+        "| measure | network | dtype | threads | subject / baseline | ratio | spread | target |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in record["rows"]:
+        lines.append(
+            f"| {row['measure']} | {row['network']} | {row['dtype']} | {row['threads']} "
+            f"| {_amounts(row)} | {_ratio(row)} | {_spread(row)} | {_target(row)} |"
+        )
+    return "\n".join(lines)
+
+
+def missed(record: dict) -> list[dict]:
+    """Return the rows whose median is above their target."""
+    return [row for row in record["rows"] if row.get("target") is not None and row["median"] > row["target"]]
+
+
+def _amounts(row: dict) -> str:
+    """Return e.g. ``5.31 / 4.87 ms`` or ``0.61 / 1.07 MB``: the two medians behind the ratio."""
+    if row.get("subject") is None:
+        return "not run"
+    if row["unit"] == "bytes":
+        return f"{row['subject'] / 1e6:.3g} / {row['baseline'] / 1e6:.3g} MB"
+    scale, unit = (1e3, "ms") if min(row["subject"], row["baseline"]) >= 1e-3 else (1e6, "µs")
+    return f"{row['subject'] * scale:.3g} / {row['baseline'] * scale:.3g} {unit}"
+
+
+def _ratio(row: dict) -> str:
+    return "—" if row.get("median") is None else f"{row['median']:.2f}"
+
+
+def _spread(row: dict) -> str:
+    if row.get("median") is None or row["low"] == row["high"]:
+        return "exact" if row.get("median") is not None else "—"
+    return f"{row['low']:.2f}–{row['high']:.2f}"
+
+
+def _target(row: dict) -> str:
+    if row.get("target") is None:
+        return "—"
+    if row.get("median") is None:
+        return f"≤ {row['target']:g} (not run)"
+    return f"≤ {row['target']:g} {'met' if row['median'] <= row['target'] else 'MISSED'}"

@@ -1,0 +1,337 @@
+"""Run l2book's benchmarks and print a table of ratios, each measured side by side in this run.
+
+    python benchmarks/run.py                          # about two minutes on 2 cores
+    python benchmarks/run.py --json-out benchmarks/results.json
+
+Every row divides a median time (or memory) by a baseline measured in the same
+run: the subject and its baseline alternate, repetition by repetition, so a
+machine that slows down for a while slows both. NumPy and PyTorch each run in
+a worker process of their own (see ``worker.py``). The targets are those of
+the performance issue; the Performance page of the book explains each row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import report
+from cases import network_label
+
+HERE = Path(__file__).resolve().parent
+#: Set on some processors for older OpenBLAS builds; a current NumPy runs slower kernels with them.
+OPENBLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+DEFAULT_THREADS = None  # the BLAS library's own default: one thread per core
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: which worker times which case, on what, with how many BLAS threads."""
+
+    worker: str
+    case: str
+    network: str
+    dtype: str
+    threads: int | None = 1
+
+
+@dataclass(frozen=True)
+class Row:
+    """A ratio ``subject / baseline`` and its target (``None``: reported only)."""
+
+    measure: str
+    subject: Side
+    baseline: Side
+    target: float | None = None
+
+
+def timing_rows() -> list[Row]:
+    """Return every timed comparison, in the order of the table."""
+    rows = []
+    for threads in (1, DEFAULT_THREADS):
+        for network in ("small", "medium", "large"):
+            for dtype in ("float64", "float32"):
+                target = None if network == "small" else (1.15 if threads == 1 else 1.4)
+                rows.append(
+                    Row(
+                        "gradients / GEMM floor",
+                        Side("numpy", "gradients", network, dtype, threads),
+                        Side("numpy", "gemm_floor", network, dtype, threads),
+                        target,
+                    )
+                )
+    for network, target in (("small", 0.35), ("medium", 1.0), ("large", 1.0)):
+        for dtype in ("float64", "float32"):
+            rows.append(
+                Row(
+                    "gradients / PyTorch eager",
+                    Side("numpy", "gradients", network, dtype),
+                    Side("torch", "torch_gradients", network, dtype),
+                    target,
+                )
+            )
+    rows += [
+        Row(
+            "coordinate check / gradients",
+            Side("numpy", "coordinate_check", "small", "float64"),
+            Side("numpy", "gradients", "small", "float64"),
+        ),
+        Row(
+            "directional check k=10 / gradients",
+            Side("numpy", "directional_check_10", "large", "float64"),
+            Side("numpy", "gradients", "large", "float64"),
+            8.0,
+        ),
+        Row(
+            "directional check k=10 / gradients",
+            Side("numpy", "directional_check_10", "large", "float32"),
+            Side("numpy", "gradients", "large", "float32"),
+        ),
+        Row(
+            "directional check k=1 / torch gradcheck fast",
+            Side("numpy", "directional_check_1", "medium", "float64"),
+            Side("torch", "torch_gradcheck", "medium", "float64"),
+            0.2,
+        ),
+    ]
+    return rows
+
+
+class Workers:
+    """The worker processes, started on first use and closed at the end."""
+
+    def __init__(self, env: dict[str, str]):
+        self.env = env
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def ask(self, worker: str, request: dict) -> dict:
+        """Send ``request`` to ``worker`` and return its answer."""
+        process = self.processes.get(worker) or self._start(worker)
+        process.stdin.write(json.dumps(request) + "\n")
+        process.stdin.flush()
+        line = process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the {worker} worker stopped; its error output is above")
+        return json.loads(line)
+
+    def time(self, side: Side, calls: int) -> float:
+        """Return the mean seconds of one call of ``side``'s case, over ``calls`` calls."""
+        request = {"op": "time", "case": side.case, "network": side.network, "dtype": side.dtype}
+        return self.ask(side.worker, {**request, "threads": side.threads, "calls": calls})["seconds"]
+
+    def _start(self, worker: str) -> subprocess.Popen:
+        command = [sys.executable, "-u", str(HERE / "worker.py"), worker]
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=self.env)
+        self.processes[worker] = process
+        return process
+
+    def close(self) -> None:
+        """Close every worker's input and wait for it to exit."""
+        for process in self.processes.values():
+            process.stdin.close()
+            process.wait(timeout=60)
+
+
+def measure(row: Row, workers: Workers, repeats: int, sample_seconds: float) -> dict:
+    """Time ``row``'s two sides alternately ``repeats`` times; return the medians and the spread of the ratio."""
+    # One call each builds and warms the case and sizes a sample to about sample_seconds.
+    calls = {side: max(1, round(sample_seconds / workers.time(side, 1))) for side in (row.subject, row.baseline)}
+    times: dict[Side, list[float]] = {row.subject: [], row.baseline: []}
+    ratios = []
+    for repetition in range(repeats):
+        # Alternate which side goes first, so a trend in the machine's speed favours neither.
+        order = (row.subject, row.baseline) if repetition % 2 == 0 else (row.baseline, row.subject)
+        for side in order:
+            times[side].append(workers.time(side, calls[side]))
+        ratios.append(times[row.subject][-1] / times[row.baseline][-1])
+    return _row_record(row.measure, row.subject, row.target, ratios, times[row.subject], times[row.baseline])
+
+
+def measure_import(env: dict[str, str], repeats: int) -> dict:
+    """Time ``import l2book`` against ``import numpy``, each in fresh interpreters, alternately."""
+    l2book_times, numpy_times, ratios = [], [], []
+    for _ in range(repeats):
+        l2book_seconds, loaded = _import_time("l2book", env)
+        if "sympy" in loaded or "matplotlib" in loaded:
+            raise RuntimeError(f"import l2book loaded {loaded}: the numeric API must stay light")
+        numpy_seconds, _ = _import_time("numpy", env)
+        l2book_times.append(l2book_seconds)
+        numpy_times.append(numpy_seconds)
+        ratios.append(l2book_seconds / numpy_seconds)
+    side = Side("fresh process", "import", "—", "—", DEFAULT_THREADS)
+    return _row_record("import l2book / import numpy", side, 1.3, ratios, l2book_times, numpy_times)
+
+
+IMPORT_SNIPPET = """
+import sys, time
+start = time.perf_counter()
+import {module}
+seconds = time.perf_counter() - start
+print(seconds, *[name for name in ("sympy", "matplotlib") if name in sys.modules])
+"""
+
+
+def _import_time(module: str, env: dict[str, str]) -> tuple[float, list[str]]:
+    """Return the seconds ``import module`` takes in a new interpreter, and the heavy modules it loaded."""
+    code = IMPORT_SNIPPET.format(module=module)
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    seconds, *loaded = output.stdout.split()
+    return float(seconds), loaded
+
+
+def measure_memory(workers: Workers, network: str, dtype: str) -> dict:
+    """Return the memory row of ``network``: working memory of gradients / activations kept (deterministic)."""
+    memory = workers.ask("numpy", {"op": "memory", "network": network, "dtype": dtype})
+    record = _row_record(
+        "working memory / activations kept",
+        Side("numpy", "memory", network, dtype, DEFAULT_THREADS),
+        None if network == "small" else 1.0,
+        [memory["ratio"]],
+        [memory["working"]],
+        [memory["activations"]],
+    )
+    return {**record, "unit": "bytes", "threads": "—"}
+
+
+def _row_record(
+    measure: str, side: Side, target: float | None, ratios: list[float], subject: list[float], baseline: list[float]
+) -> dict:
+    """Return one row of the record: what was compared, medians, spread and every repetition."""
+    return {
+        "measure": measure,
+        "network": network_label(side.network) if side.network != "—" else "—",
+        "dtype": side.dtype,
+        "threads": str(side.threads) if side.threads is not None else "default",
+        "unit": "seconds",
+        "subject": statistics.median(subject),
+        "baseline": statistics.median(baseline),
+        "median": statistics.median(ratios),
+        "low": min(ratios),
+        "high": max(ratios),
+        "ratios": ratios,
+        "target": target,
+    }
+
+
+def skipped_record(row: Row, reason: str) -> dict:
+    """Return the row of a comparison that could not run (e.g. PyTorch is not installed)."""
+    return {
+        "measure": row.measure,
+        "network": network_label(row.subject.network),
+        "dtype": row.subject.dtype,
+        "threads": str(row.subject.threads),
+        "unit": "seconds",
+        "subject": None,
+        "median": None,
+        "target": row.target,
+        "reason": reason,
+    }
+
+
+def machine(workers: Workers, env_had: dict[str, str], keep_openblas: bool, torch: bool) -> dict:
+    """Return the description of this machine and of the libraries the workers loaded."""
+    numpy_info = workers.ask("numpy", {"op": "info"})
+    blas = next((lib for lib in numpy_info["blas"] if lib["user_api"] == "blas"), {})
+    if not env_had:
+        coretype = "not set"
+    elif keep_openblas:
+        coretype = "kept: " + ", ".join(f"{k}={v}" for k, v in env_had.items())
+    else:
+        coretype = "unset for the workers (was " + ", ".join(f"{k}={v}" for k, v in env_had.items()) + ")"
+    details = {
+        "cpu": _cpu_name(),
+        "cores": os.cpu_count(),
+        "os": platform.platform(terse=True),
+        "python": platform.python_version(),
+        "numpy": numpy_info["numpy"],
+        "blas": {
+            "library": blas.get("internal_api", "unknown"),
+            "version": blas.get("version", "?"),
+            "kernel": blas.get("architecture", "?"),
+            "threading": blas.get("threading_layer", "?"),
+            "default_threads": blas.get("num_threads", "?"),
+        },
+        "openblas_coretype": coretype,
+    }
+    if torch:
+        torch_info = workers.ask("torch", {"op": "info"})
+        details.update(torch=torch_info["torch"], torch_blas=torch_info["torch_blas"])
+    return details
+
+
+def _cpu_name() -> str:
+    """Return the processor's model name (Linux), else what ``platform`` knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def worker_environment(keep_openblas: bool) -> tuple[dict[str, str], dict[str, str]]:
+    """Return the workers' environment, and the OpenBLAS overrides this shell had set."""
+    env = dict(os.environ)
+    had = {name: env[name] for name in OPENBLAS_OVERRIDES if name in env}
+    if not keep_openblas:
+        for name in had:  # both together, for the workers alone: tests and CI keep them
+            del env[name]
+    return env, had
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every benchmark, print the table, and return 0 (1 if a worker failed)."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=7, help="repetitions per row (default 7)")
+    parser.add_argument("--sample", type=float, default=0.1, help="seconds per timed sample (default 0.1)")
+    parser.add_argument("--json-out", type=Path, help="also write the record as JSON to this file")
+    parser.add_argument(
+        "--keep-openblas-env",
+        action="store_true",
+        help="keep OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for the workers (they are removed by default)",
+    )
+    args = parser.parse_args(argv)
+    env, had = worker_environment(args.keep_openblas_env)
+    torch = importlib.util.find_spec("torch") is not None
+    workers = Workers(env)
+    try:
+        record = {
+            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "repeats": args.repeats,
+            "machine": machine(workers, had, args.keep_openblas_env, torch),
+            "rows": [],
+        }
+        print(report.format_header(record), flush=True)
+        for row in timing_rows():
+            if "torch" in (row.subject.worker, row.baseline.worker) and not torch:
+                record["rows"].append(skipped_record(row, "PyTorch is not installed"))
+                continue
+            record["rows"].append(measure(row, workers, args.repeats, args.sample))
+            print(f"  {row.measure}: {row.subject.network} {row.subject.dtype} done", file=sys.stderr, flush=True)
+        record["rows"].append(measure_import(env, max(11, args.repeats)))
+        for network in ("small", "medium", "large"):
+            for dtype in ("float64", "float32"):
+                record["rows"].append(measure_memory(workers, network, dtype))
+    finally:
+        workers.close()
+    print()
+    print(report.format_table(record))
+    for row in report.missed(record):
+        print(f"MISSED: {row['measure']}, {row['network']}, {row['dtype']}: {row['median']:.2f} > {row['target']}")
+    if args.json_out:
+        args.json_out.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
