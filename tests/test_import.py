@@ -38,5 +38,5 @@ def test_every_public_function_has_a_numpy_docstring_with_examples():
     for name in l2book.__all__:
         doc = getattr(l2book, name).__doc__ or ""
         assert "Examples\n" in doc or name == "GradientCheck", name
-        if name not in {"Layer", "GradientCheck"}:
+        if name not in {"Layer", "GradientCheck", "AdamState"}:  # classes document Attributes
             assert "Parameters\n" in doc and "Returns\n" in doc, name
