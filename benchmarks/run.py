@@ -289,12 +289,18 @@ def worker_environment(keep_openblas: bool) -> tuple[dict[str, str], dict[str, s
     return env, had
 
 
+def _selected(only: str | None, measure: str, network: str) -> bool:
+    """Return whether ``--only`` selects the row (every row when it is not given)."""
+    return only is None or only.lower() in f"{measure} {network}".lower()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every benchmark, print the table, and return 0 (1 if a worker failed)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=7, help="repetitions per row (default 7)")
     parser.add_argument("--sample", type=float, default=0.1, help="seconds per timed sample (default 0.1)")
     parser.add_argument("--json-out", type=Path, help="also write the record as JSON to this file")
+    parser.add_argument("--only", metavar="TEXT", help="run only the rows whose measure or network contains TEXT")
     parser.add_argument(
         "--keep-openblas-env",
         action="store_true",
@@ -313,15 +319,19 @@ def main(argv: list[str] | None = None) -> int:
         }
         print(report.format_header(record), flush=True)
         for row in timing_rows():
+            if not _selected(args.only, row.measure, network_label(row.subject.network)):
+                continue
             if "torch" in (row.subject.worker, row.baseline.worker) and not torch:
                 record["rows"].append(skipped_record(row, "PyTorch is not installed"))
                 continue
             record["rows"].append(measure(row, workers, args.repeats, args.sample))
             print(f"  {row.measure}: {row.subject.network} {row.subject.dtype} done", file=sys.stderr, flush=True)
-        record["rows"].append(measure_import(env, max(11, args.repeats)))
+        if _selected(args.only, "import l2book / import numpy", "—"):
+            record["rows"].append(measure_import(env, max(11, args.repeats)))
         for network in ("small", "medium", "large"):
             for dtype in ("float64", "float32"):
-                record["rows"].append(measure_memory(workers, network, dtype))
+                if _selected(args.only, "working memory / activations kept", network_label(network)):
+                    record["rows"].append(measure_memory(workers, network, dtype))
     finally:
         workers.close()
     print()

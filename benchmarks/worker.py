@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -88,8 +89,8 @@ def info(side: str) -> dict:
 
 def _torch_blas(torch) -> str:
     """Return the BLAS line of PyTorch's build configuration, e.g. ``BLAS_INFO=mkl``."""
-    config = torch.__config__.show()
-    return next((part.strip() for part in config.split(",") if "BLAS_INFO" in part), "unknown")
+    found = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+    return f"BLAS: {found[1]}" if found else "BLAS: unknown"
 
 
 if __name__ == "__main__":

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from l2book._checks import Layer, float_array, positive
-from l2book.network import _activate_in_place, _checked_problem, _data_cost, gradients, unchecked_cost
+from l2book.network import (
+    _activate_in_place,
+    _checked_problem,
+    _data_cost,
+    _forward_pass,
+    gradients,
+    unchecked_cost,
+)
 
 #: Default pass/fail bounds on the relative error, by the dtype of the analytic gradient.
 #: The finite differences are always taken in float64 (error ≈ 1e-10 with the default
@@ -278,13 +285,11 @@ class _Reference:
         """Return the regularized cost ``J`` at ``params`` (no validation)."""
         return unchecked_cost(params, self.X, self.Y, self.lam, self.activation, self.loss)
 
-    def cost_from_first_layer(self, Z1: np.ndarray, norm_W1: float, rest: list[Layer]) -> float:
-        """Return ``J`` from the first layer's pre-activation ``Z^[1]`` (overwritten), ``‖W^[1]‖²`` and the other layers."""
-        penalty = self.lam / (2 * self.X.shape[1]) * norm_W1
-        if not rest:  # a one-layer network: Z^[1] is the output
-            return _data_cost(Z1, self.Y, self.loss) + penalty
-        A1 = _activate_in_place(Z1, self.activation)
-        return unchecked_cost(rest, A1, self.Y, self.lam, self.activation, self.loss) + penalty
+    def data_cost_from_first_layer(self, Z1: np.ndarray, rest: list[Layer]) -> float:
+        """Return the data loss ``J`` (no penalty) from ``Z^[1]`` (overwritten) and the layers after the first."""
+        if rest:
+            _, Z1 = _forward_pass(rest, _activate_in_place(Z1, self.activation), self.activation)
+        return _data_cost(Z1, self.Y, self.loss)
 
 
 def _coordinate_check(
@@ -321,43 +326,42 @@ def _directional_check(
 ) -> GradientCheck:
     """Compare ``g·v`` with a central difference of the cost along ``k`` random unit directions ``v``."""
     rng = np.random.default_rng(seed)
-    gradient = _flat(analytic)
+    params = reference.params
     # The step is relative to the whole parameter vector, as the per-coordinate step is to
     # one coordinate: a unit direction spreads h over all n components.
-    h = np.cbrt(np.finfo(np.float64).eps) * max(1.0, float(np.linalg.norm(_flat(reference.params))))
+    h = np.cbrt(np.finfo(np.float64).eps) * max(1.0, np.sqrt(_dot(params, params)))
     # The first layer is linear in W^[1]: (W^[1] ± S^[1]) X = W^[1]X ± S^[1]X for a step S, so
     # W^[1]X + b^[1] is computed once here, and each direction needs the one product S^[1]X
     # instead of two products with perturbed weights.
-    W1, b1 = reference.params[0]
+    W1, b1 = params[0]
     first = W1 @ reference.X
     first += b1
-    norm_W1 = float(np.vdot(W1, W1))
+    n = sum(W.size + b.size for W, b in params)
     exact, estimated = [], []
     for _ in range(k):
-        step = _random_step(rng, gradient.size, h)  # h·v for a random unit vector v
-        exact.append(float(gradient @ step) / h)
-        difference = _central_difference(reference, first, norm_W1, _unflatten(step, reference.params))
-        estimated.append(difference / (2 * h))
+        step = _unflatten(_random_step(rng, n, h), params)  # h·v for a random unit vector v
+        exact.append(_dot(analytic, step) / h)
+        estimated.append(_central_difference(reference, first, step) / (2 * h))
     error = relative_error(exact, estimated)
     return GradientCheck(
         relative_error=error, threshold=bound, passed=error < bound, mode="directional", evaluations=2 * k
     )
 
 
-def _central_difference(reference: _Reference, first: np.ndarray, norm_W1: float, step: list[Layer]) -> float:
-    """Return ``J(θ + S) − J(θ − S)`` for the step ``S``, given ``W^[1]X + b^[1]`` and ``‖W^[1]‖²``."""
+def _central_difference(reference: _Reference, first: np.ndarray, step: list[Layer]) -> float:
+    """Return ``J(θ + S) − J(θ − S)`` for the step ``S``, given ``W^[1]X + b^[1]``."""
     (S1, s1), rest, rest_step = step[0], reference.params[1:], step[1:]
     shift = S1 @ reference.X
     shift += s1
-    # ‖W^[1] ± S^[1]‖² = ‖W^[1]‖² ± 2 W^[1]·S^[1] + ‖S^[1]‖²: exact, without forming W^[1] ± S^[1].
-    cross, norm_S1 = 2 * float(np.vdot(reference.params[0].W, S1)), float(np.vdot(S1, S1))
-    upper = reference.cost_from_first_layer(
-        np.add(first, shift), norm_W1 + cross + norm_S1, _shifted(rest, rest_step, np.add)
+    upper = reference.data_cost_from_first_layer(np.add(first, shift), _shifted(rest, rest_step, np.add))
+    lower = reference.data_cost_from_first_layer(
+        np.subtract(first, shift, out=shift), _shifted(rest, rest_step, np.subtract)
     )
-    lower = reference.cost_from_first_layer(
-        np.subtract(first, shift, out=shift), norm_W1 - cross + norm_S1, _shifted(rest, rest_step, np.subtract)
-    )
-    return upper - lower
+    # The penalty's difference is exact, λ/(2m)·(‖W + S‖² − ‖W − S‖²) = (2λ/m)·W·S, so it is
+    # added in closed form rather than as the difference of two rounded sums of squares.
+    weights = [Layer(W, np.zeros(0)) for W, _ in reference.params]
+    steps = [Layer(S, np.zeros(0)) for S, _ in step]
+    return upper - lower + 2 * reference.lam / reference.X.shape[1] * _dot(weights, steps)
 
 
 def _shifted(params: list[Layer], step: list[Layer], op: np.ufunc) -> list[Layer]:
@@ -373,10 +377,8 @@ def _random_step(rng: np.random.Generator, n: int, h: float) -> np.ndarray:
     million parameters: one random bit per component.
     """
     bits = np.unpackbits(np.frombuffer(rng.bytes((n + 7) // 8), dtype=np.uint8), count=n)
-    size = h / np.sqrt(n)
-    step = bits.astype(np.float64)  # 0 or 1
-    step *= -2 * size
-    step += size  # +size where the bit is 0, −size where it is 1
+    step = np.subtract(0.5, bits, dtype=np.float64)  # ±1/2, one random sign per component
+    step *= 2 * h / np.sqrt(n)
     return step
 
 
@@ -403,6 +405,11 @@ def _with_array_at(
         return cost_at(point)
 
     return cost_of
+
+
+def _dot(a: list[Layer], b: list[Layer]) -> float:
+    """Return the dot product of two parameter lists as vectors, ``Σ_l W_a·W_b + b_a·b_b``."""
+    return sum(float(np.vdot(x, y)) for layer_a, layer_b in zip(a, b) for x, y in zip(layer_a, layer_b))
 
 
 def _flat(layers: list[Layer]) -> np.ndarray:

@@ -240,12 +240,13 @@ def unchecked_gradients(
     activations, Z = _forward_pass(params, X, activation)
     dZ = _output_delta(Z, Y, loss)
     decay = lam / X.shape[1]
+    ones = np.ones((X.shape[1], 1), X.dtype)  # db = dZ·1, the sum over examples, as one BLAS call
     grads = []
     for index in reversed(range(len(params))):
         W = params[index].W
         # Popped, so each activation's buffer is freed as soon as backprop is done with it.
         A_prev = activations.pop()
-        grads.append(Layer(_weight_gradient(dZ, A_prev, W, decay), dZ.sum(axis=1, keepdims=True)))
+        grads.append(Layer(_weight_gradient(dZ, A_prev, W, decay), dZ @ ones))
         if index:  # A_prev is a hidden activation, ours to overwrite (never X)
             dZ = _hidden_delta(W, dZ, A_prev, activation)
     return grads[::-1]
@@ -325,11 +326,13 @@ def _slope_in_place(A: np.ndarray, activation: str) -> np.ndarray:
 
 
 def _sigmoid_in_place(Z: np.ndarray) -> np.ndarray:
-    """Overwrite ``Z`` with ``1 / (1 + e^{−Z})``, without overflow: ``exp(−softplus(−Z))``."""
-    np.negative(Z, out=Z)
-    np.logaddexp(0, Z, out=Z)
-    np.negative(Z, out=Z)
-    return np.exp(Z, out=Z)
+    """Overwrite ``Z`` with ``σ(Z) = 1 / (1 + e^{−Z})``, accurate to a few ulps for every ``Z``."""
+    # For Z < −709 (float64) e^{−Z} overflows to inf and 1/inf = 0: the correctly rounded σ(Z).
+    with np.errstate(over="ignore", under="ignore"):
+        np.negative(Z, out=Z)
+        np.exp(Z, out=Z)
+    np.add(Z, 1, out=Z)
+    return np.reciprocal(Z, out=Z)
 
 
 def _data_cost(Z: np.ndarray, Y: np.ndarray, loss: str) -> float:

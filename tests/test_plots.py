@@ -1,0 +1,154 @@
+"""l2book.plots: the book's figures are deterministic SVG drawn from the experiments' own numbers."""
+
+import pathlib
+import re
+import xml.etree.ElementTree as ElementTree
+
+import matplotlib
+import numpy as np
+import pytest
+
+from l2book import plots
+from l2book.experiments import (
+    LINEAR_BOUND,
+    Setup,
+    SizeRecord,
+    SweepRecord,
+    best_record,
+    critical_lambda,
+    hidden_preactivations,
+    lambda_sweep,
+    size_sweep,
+    train,
+)
+
+DOCS = pathlib.Path(__file__).resolve().parent.parent / "docs"
+SMALL = Setup(m_train=20, m_test=50, steps=50)
+
+
+def record(lam, test_accuracy=0.8, active=30):
+    return SweepRecord(lam, 0.9, test_accuracy, 1.0, 0.5, 0.9, active, 30)
+
+
+def ydata(line):
+    return [float(y) for y in line.get_ydata()]
+
+
+@pytest.fixture(scope="module")
+def svgs():
+    """Every figure of the book, rendered once for the module."""
+    return {name: make() for name, make in plots.FIGURES.items()}
+
+
+def test_the_book_has_these_figures():
+    assert set(plots.FIGURES) == {
+        "accuracy-vs-lambda", "accuracy-vs-m", "decision-boundaries", "boundary-straightening",
+        "linearity", "preactivations", "active-units", "unit-norms",
+    }  # fmt: skip
+
+
+def test_every_figure_is_well_formed_svg_without_a_date(svgs):
+    for name, svg in svgs.items():
+        root = ElementTree.fromstring(svg.encode("utf-8"))
+        assert root.tag == "{http://www.w3.org/2000/svg}svg", name
+        assert "<dc:date>" not in svg, name
+
+
+def test_rendering_a_figure_twice_gives_identical_svg(svgs):
+    for name, make in plots.FIGURES.items():
+        assert make() == svgs[name], name
+
+
+def test_drawing_changes_no_global_matplotlib_setting():
+    before = dict(matplotlib.rcParams)
+    plots.svg_text(plots.linearity_figure([record(0.0), record(1.0)]))
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_every_figure_a_chapter_shows_exists_and_every_figure_is_shown():
+    shown = set()
+    for page in DOCS.glob("*.md"):
+        shown |= set(re.findall(r"\]\(figures/([\w-]+)\.svg\)", page.read_text(encoding="utf-8")))
+    assert shown == set(plots.FIGURES)
+
+
+# --- the figures draw the experiments' numbers ------------------------------------------------------
+
+
+def test_accuracy_figure_plots_the_default_sweep():
+    records = lambda_sweep()
+    ax = plots.accuracy_vs_lambda_figure().axes[0]
+    train_line, test_line = ax.lines[:2]
+    assert list(train_line.get_xdata()) == [r.lam for r in records]
+    assert ydata(train_line) == [r.train_accuracy for r in records]
+    assert ydata(test_line) == [r.test_accuracy for r in records]
+    assert list(ax.lines[2].get_xdata()) == [best_record(records).lam] * 2  # the best-λ marker
+
+
+def test_a_figure_changes_when_its_numbers_change():
+    original = [record(0.0, 0.80), record(1.0, 0.85)]
+    changed = [record(0.0, 0.80), record(1.0, 0.86)]
+    assert plots.svg_text(plots.accuracy_vs_lambda_figure(original)) != plots.svg_text(
+        plots.accuracy_vs_lambda_figure(changed)
+    )
+
+
+def test_size_figure_plots_the_size_sweep_and_the_best_lambda_for_comparison():
+    records = size_sweep()
+    ax = plots.accuracy_vs_m_figure().axes[0]
+    assert [float(x) for x in ax.lines[0].get_xdata()] == [r.m for r in records]
+    assert ydata(ax.lines[1]) == [r.test_accuracy for r in records]
+    assert ydata(ax.lines[2]) == [best_record(lambda_sweep()).test_accuracy] * 2
+
+
+def test_decision_boundaries_show_none_the_best_and_too_much():
+    records = lambda_sweep()
+    titles = [ax.get_title() for ax in plots.decision_boundaries_figure().axes if ax.get_title()]
+    too_much = max(r.lam for r in records if r.active_units > 0)
+    assert [t.split(":")[0] for t in titles] == [f"λ = {lam:g}" for lam in (0.0, best_record(records).lam, too_much)]
+    best = best_record(records)
+    assert f"test {best.test_accuracy:.3f}" in titles[1]
+
+
+def test_boundary_figure_draws_one_boundary_per_network_with_active_units():
+    records = lambda_sweep((0.0, 1.0, 19.0), SMALL)
+    assert records[-1].active_units == 0  # dead: no boundary to draw
+    legend = plots.boundary_straightening_figure(records, SMALL).axes[0].get_legend()
+    labels = [text.get_text() for text in legend.get_texts()]
+    assert [label.split("  ")[0] for label in labels if label.startswith("λ")] == ["λ = 0", "λ = 1"]
+
+
+def test_linearity_figure_plots_norm_fraction_and_r2():
+    records = lambda_sweep()
+    norm_ax, linear_ax = plots.linearity_figure().axes
+    assert ydata(norm_ax.lines[0]) == [r.weight_norm for r in records]
+    assert ydata(linear_ax.lines[0]) == [r.linear_fraction for r in records]
+    assert ydata(linear_ax.lines[1]) == [r.linear_fit_r2 for r in records]
+
+
+def test_preactivation_histograms_hold_the_networks_pre_activations():
+    lams = (0.0, 1.0)
+    figure = plots.preactivations_figure(lams, SMALL)
+    for ax, lam in zip(figure.axes[: len(lams)], lams):  # the panels; the tanh curves' twin axes come after
+        values = hidden_preactivations(train(SMALL, lam), SMALL.data().X_test)[0]
+        heights = [bar.get_height() for bar in ax.containers[0]]  # the histogram's bars
+        assert sum(heights) == pytest.approx(1.0)  # bars are fractions of all pre-activations
+        inside = float(np.mean(np.abs(values) <= LINEAR_BOUND))
+        assert f"{inside:.0%} inside" in ax.get_title()
+
+
+def test_active_units_figure_plots_both_sweeps_and_the_critical_lambda():
+    tanh, relu = lambda_sweep(), lambda_sweep(setup=Setup(activation="relu"))
+    data = Setup().data()
+    ax = plots.active_units_figure().axes[0]
+    assert ydata(ax.lines[0]) == [r.active_units for r in tanh]
+    assert ydata(ax.lines[1]) == [r.active_units for r in relu]
+    assert list(ax.lines[2].get_xdata()) == [critical_lambda(data.X_train, data.Y_train)] * 2
+
+
+def test_unit_norms_figure_marks_each_units_product_of_norms():
+    figure = plots.unit_norms_figure((0.0, 1.0))
+    tanh_ax = figure.axes[0]
+    params = train(Setup(), 1.0)
+    products = np.linalg.norm(params[0].W, axis=1) * np.abs(params[1].W[0])
+    assert sorted(ydata(tanh_ax.lines[1])) == pytest.approx(sorted(np.maximum(products, 1e-8)))
