@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from l2book import Layer, check_gradients, gradients, init_params, relative_error
-from l2book.network import _forward_pass
+from l2book.network import _checked_problem, _forward_pass
 
 #: The three networks of the issue: layer widths and number of examples.
 NETWORKS = {
@@ -60,7 +60,7 @@ def gradients_case(network: str, dtype: str) -> Callable[[], object]:
 
 
 def gemm_floor_case(network: str, dtype: str) -> Callable[[], object]:
-    """The matrix products of one forward and backward pass, alone: same shapes, transposes and dtype.
+    """Time the matrix products of one forward and backward pass alone: same shapes, transposes and dtype.
 
     Forward ``W^[l] A^[l-1]`` for every layer; backward ``dZ^[l] A^[l-1]ᵀ`` for
     every layer and ``W^[l]ᵀ dZ^[l]`` for every layer but the first (nothing
@@ -68,21 +68,50 @@ def gemm_floor_case(network: str, dtype: str) -> Callable[[], object]:
     plain NumPy code writes it. The inputs are real activations and random
     deltas, made before timing.
     """
+    weights, activations, deltas = _floor_operands(network, dtype)
+    return lambda: _products(weights, activations, deltas)
+
+
+def _floor_operands(network: str, dtype: str) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """Return the weights, the inputs ``A^[l-1]`` of every layer and random deltas ``dZ^[l]``."""
     p = make_problem(network, dtype)
     activations, _ = _forward_pass(p.params, p.X, "tanh")
     weights = [layer.W for layer in p.params]
     rng = np.random.default_rng(2)
     deltas = [rng.standard_normal((W.shape[0], p.X.shape[1])).astype(dtype) for W in weights]
+    return weights, activations, deltas
 
-    def products() -> None:
-        for W, A in zip(weights, activations):
-            W @ A
-        for dZ, A in zip(deltas, activations):
-            dZ @ A.T
-        for W, dZ in zip(weights[1:], deltas[1:]):
-            W.T @ dZ
 
-    return products
+def _products(weights: list, activations: list, deltas: list) -> None:
+    """Compute (and drop) every matrix product of a forward and backward pass; works for NumPy and torch."""
+    for W, A in zip(weights, activations, strict=True):
+        W @ A
+    for dZ, A in zip(deltas, activations, strict=True):
+        dZ @ A.T
+    for W, dZ in zip(weights[1:], deltas[1:], strict=True):
+        W.T @ dZ
+
+
+def validation_case(network: str, dtype: str) -> Callable[[], object]:
+    """Time the input validation that :func:`l2book.gradients` does before any arithmetic, alone."""
+    p = make_problem(network, dtype)
+    return lambda: _checked_problem(p.params, p.X, p.Y, LAM, "tanh", "cross_entropy")
+
+
+def tanh_case(network: str, dtype: str) -> Callable[[], object]:
+    """Time the tanh of every hidden layer's pre-activation, alone, into buffers made before timing."""
+    p = make_problem(network, dtype)
+    pre_activations, A = [], p.X
+    for W, b in p.params[:-1]:
+        pre_activations.append(W @ A + b)
+        A = np.tanh(pre_activations[-1])
+    buffers = [np.empty_like(Z) for Z in pre_activations]
+
+    def tanh() -> None:
+        for Z, out in zip(pre_activations, buffers, strict=True):
+            np.tanh(Z, out=out)
+
+    return tanh
 
 
 def check_case(network: str, dtype: str, directions: int | None) -> Callable[[], object]:
@@ -152,7 +181,7 @@ def torch_cost(problem: Problem) -> tuple[Callable[..., object], list[object]]:
     def cost(*flat: torch.Tensor) -> torch.Tensor:
         weights, biases = flat[0::2], flat[1::2]
         A = X
-        for W, b in zip(weights[:-1], biases[:-1]):
+        for W, b in zip(weights[:-1], biases[:-1], strict=True):
             A = torch.tanh(torch.addmm(b, W, A))
         Z = torch.addmm(biases[-1], weights[-1], A)
         data = F.binary_cross_entropy_with_logits(Z, Y, reduction="sum") / m
@@ -194,13 +223,26 @@ def torch_gradcheck_case(network: str, dtype: str) -> Callable[[], object]:
     return lambda: torch.autograd.gradcheck(cost, inputs, fast_mode=True)
 
 
+def torch_gemm_floor_case(network: str, dtype: str) -> Callable[[], object]:
+    """Time the products of :func:`gemm_floor_case` with PyTorch (its own BLAS) on the same arrays."""
+    import torch
+
+    weights, activations, deltas = (
+        [torch.from_numpy(array) for array in arrays] for arrays in _floor_operands(network, dtype)
+    )
+    return lambda: _products(weights, activations, deltas)
+
+
 #: Every timed case by name, as the workers look them up.
 CASES: dict[str, Callable[[str, str], Callable[[], object]]] = {
     "gradients": gradients_case,
     "gemm_floor": gemm_floor_case,
+    "validation": validation_case,
+    "tanh": tanh_case,
     "coordinate_check": lambda network, dtype: check_case(network, dtype, None),
     "directional_check_1": lambda network, dtype: check_case(network, dtype, 1),
     "directional_check_10": lambda network, dtype: check_case(network, dtype, 10),
     "torch_gradients": torch_gradients_case,
     "torch_gradcheck": torch_gradcheck_case,
+    "torch_gemm_floor": torch_gemm_floor_case,
 }

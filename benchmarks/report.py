@@ -26,16 +26,14 @@ def format_header(record: dict) -> str:
     ]
     if machine.get("torch"):
         lines.append(f"PyTorch {machine['torch']} ({machine['torch_blas']}), 1 thread, in its own process")
-    lines.append(
-        f"Each ratio: median of {record['repeats']} interleaved repetitions; spread: lowest and highest"
-    )
+    lines.append(f"Each ratio: median of {record['repeats']} interleaved repetitions; spread: lowest and highest")
     return "\n".join(lines)
 
 
 def format_table(record: dict) -> str:
     """Return the rows as a Markdown table: what was compared, the times, the ratio and its target."""
     lines = [
-        "| measure | network | dtype | threads | subject / baseline | ratio | spread | target |",
+        "| measure | network | dtype | threads | medians | ratio | spread | target |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in record["rows"]:
@@ -52,13 +50,24 @@ def missed(record: dict) -> list[dict]:
 
 
 def _amounts(row: dict) -> str:
-    """Return e.g. ``5.31 / 4.87 ms`` or ``0.61 / 1.07 MB``: the two medians behind the ratio."""
+    """Return the two medians behind the ratio, e.g. ``5.31 ms / 4.87 ms`` or ``607 kB / 1.07 MB``."""
     if row.get("subject") is None:
         return "not run"
-    if row["unit"] == "bytes":
-        return f"{row['subject'] / 1e6:.3g} / {row['baseline'] / 1e6:.3g} MB"
-    scale, unit = (1e3, "ms") if min(row["subject"], row["baseline"]) >= 1e-3 else (1e6, "µs")
-    return f"{row['subject'] * scale:.3g} / {row['baseline'] * scale:.3g} {unit}"
+    amount = _size if row["unit"] == "bytes" else _duration
+    return f"{amount(row['subject'])} / {amount(row['baseline'])}"
+
+
+def _duration(seconds: float) -> str:
+    """Return e.g. ``1.14 s``, ``137 ms`` or ``67.2 µs`` (three significant digits)."""
+    for scale, unit in ((1, "s"), (1e-3, "ms"), (1e-6, "µs")):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def _size(size: float) -> str:
+    """Return e.g. ``1.07 MB`` or ``72.3 kB`` (decimal units, three significant digits)."""
+    return f"{size / 1e6:.3g} MB" if size >= 1e6 else f"{size / 1e3:.3g} kB"
 
 
 def _ratio(row: dict) -> str:

@@ -21,7 +21,7 @@ import statistics
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import report
@@ -79,6 +79,35 @@ def timing_rows() -> list[Row]:
                     target,
                 )
             )
+    # Not a target: how much of the comparison with PyTorch is the two BLAS libraries alone.
+    for network in ("medium", "large"):
+        for dtype in ("float64", "float32"):
+            rows.append(
+                Row(
+                    "GEMM floor: NumPy / PyTorch",
+                    Side("numpy", "gemm_floor", network, dtype),
+                    Side("torch", "torch_gemm_floor", network, dtype),
+                )
+            )
+    # Not targets: the parts of gradients that no fusion removes, where the targets are tight.
+    for dtype in ("float64", "float32"):
+        rows += [
+            Row(
+                "validation / GEMM floor",
+                Side("numpy", "validation", "medium", dtype),
+                Side("numpy", "gemm_floor", "medium", dtype),
+            ),
+            Row(
+                "tanh / GEMM floor",
+                Side("numpy", "tanh", "medium", dtype),
+                Side("numpy", "gemm_floor", "medium", dtype),
+            ),
+            Row(
+                "validation / gradients",
+                Side("numpy", "validation", "small", dtype),
+                Side("numpy", "gradients", "small", dtype),
+            ),
+        ]
     rows += [
         Row(
             "coordinate check / gradients",
@@ -312,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     workers = Workers(env)
     try:
         record = {
-            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "repeats": args.repeats,
             "machine": machine(workers, had, args.keep_openblas_env, torch),
             "rows": [],

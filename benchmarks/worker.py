@@ -24,9 +24,8 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 
-from threadpoolctl import threadpool_info, threadpool_limits
-
 import cases
+from threadpoolctl import threadpool_info, threadpool_limits
 
 
 def main(side: str) -> None:

@@ -36,7 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     sweep.add_argument("--json", action="store_true", help="print the records as a JSON list instead of a table")
     sweep.add_argument(
-        "--activation", choices=("tanh", "relu", "linear"), default="tanh", help="hidden-layer activation (default tanh)"
+        "--activation",
+        choices=("tanh", "relu", "linear"),
+        default="tanh",
+        help="hidden-layer activation (default tanh)",
     )
     sweep.add_argument("--seed", type=int, default=0, help="seed of the data set and the initial weights (default 0)")
     figures = commands.add_parser(

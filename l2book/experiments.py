@@ -38,11 +38,11 @@ LAMS = (0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 #: Training-set sizes of the "more data" sweep (each set contains the previous one).
 SIZES = (25, 50, 100, 200, 400, 800)
 
-#: The linear approximation ``tanh z ≈ z`` may be off by this fraction of ``tanh z``.
+#: In tanh's linear region ``tanh z`` is within this fraction of ``z``: ``1 − tanh(z)/z ≤ 0.05``.
 LINEARITY_TOLERANCE = 0.05
-#: Half-width of tanh's linear region. ``tanh z = z − z³/3 + …``, so ``z/tanh z − 1 ≈ z²/3``;
-#: requiring ``z²/3 ≤ 5 %`` gives ``|z| ≤ √0.15 ≈ 0.387``. The series alternates, so the
-#: true error at the bound is a little smaller (4.7 %): the bound is on the safe side.
+#: Half-width of tanh's linear region. ``tanh(z)/z = 1 − z²/3 + 2z⁴/15 − …``, so
+#: ``1 − tanh(z)/z ≈ z²/3``; requiring ``z²/3 ≤ 5 %`` gives ``|z| ≤ √0.15 ≈ 0.387``. The series
+#: alternates, so the true error at the bound is a little smaller (4.7 %): the bound is safe.
 LINEAR_BOUND = math.sqrt(3 * LINEARITY_TOLERANCE)
 #: A hidden unit is *active* when its output's standard deviation over the inputs exceeds
 #: this. Working units here vary by 0.01–1 (tanh outputs lie in [−1, 1]), switched-off ones
@@ -67,7 +67,18 @@ _HIDDEN_ACTIVATION: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 
 @dataclasses.dataclass(frozen=True)
 class Dataset:
-    """Training and test examples, one column each; labels in ``{0, 1}`` of shape ``(1, m)``."""
+    """Training and test examples, one column each; labels in ``{0, 1}`` of shape ``(1, m)``.
+
+    See Also
+    --------
+    Setup.data : makes the book's data set.
+
+    Examples
+    --------
+    >>> data = Setup(m_train=10, m_test=20).data()
+    >>> data.X_train.shape, data.Y_train.shape, data.X_test.shape
+    ((2, 10), (1, 10), (2, 20))
+    """
 
     X_train: np.ndarray
     Y_train: np.ndarray
@@ -150,6 +161,8 @@ class Setup:
 class SweepRecord:
     """What :func:`lambda_sweep` measures for one ``λ``.
 
+    The field names are those of ``python -m l2book sweep --json``.
+
     Attributes
     ----------
     lam : float
@@ -168,6 +181,17 @@ class SweepRecord:
         Hidden units whose output still varies with the input (:data:`ACTIVE_STD`).
     hidden_units : int
         Number of hidden units in the network.
+
+    See Also
+    --------
+    lambda_sweep : makes one per ``λ``.
+    format_table : prints them.
+
+    Examples
+    --------
+    >>> record = SweepRecord(0.3, 0.85, 0.856, 5.06, 0.61, 0.918, 30, 30)
+    >>> record.as_dict()["test_accuracy"]
+    0.856
     """
 
     lam: float
@@ -186,7 +210,20 @@ class SweepRecord:
 
 @dataclasses.dataclass(frozen=True)
 class SizeRecord:
-    """What :func:`size_sweep` measures for one training-set size ``m``."""
+    """What :func:`size_sweep` measures for one training-set size ``m``.
+
+    Attributes
+    ----------
+    m : int
+        Number of training examples.
+    train_accuracy, test_accuracy : float
+        Fraction of training / test examples classified correctly, at ``λ = 0``.
+
+    Examples
+    --------
+    >>> SizeRecord(m=25, train_accuracy=1.0, test_accuracy=0.71).m
+    25
+    """
 
     m: int
     train_accuracy: float
@@ -362,6 +399,27 @@ def train(setup: Setup, lam: float) -> list[Layer]:
 def accuracy(params: Sequence[Layer], X: np.ndarray, Y: np.ndarray, *, activation: str = "tanh") -> float:
     """Return the fraction of examples whose label the network predicts (class 1 when the logit is > 0).
 
+    Parameters
+    ----------
+    params : list of Layer
+        A network, e.g. from :func:`train`.
+    X : ndarray of shape (n_x, m)
+        Inputs, one column per example.
+    activation : {"tanh", "relu", "linear"}
+        Hidden-layer activation of the network.
+    Y : ndarray of shape (n_L, m)
+        Labels, 0 or 1.
+
+    Returns
+    -------
+    float
+        A number in ``[0, 1]``.
+
+    See Also
+    --------
+    evaluate : every measurement of a trained network.
+    Chapter [1, Overfitting and its two cures](01-overfitting.md)
+
     Examples
     --------
     >>> params = [Layer(W=np.array([[1.0, 0.0]]), b=np.array([[0.0]]))]
@@ -378,6 +436,21 @@ def accuracy(params: Sequence[Layer], X: np.ndarray, Y: np.ndarray, *, activatio
 def weight_norm(params: Sequence[Layer]) -> float:
     """Return ``sqrt(Σ_l ‖W^[l]‖_F²)``, the norm the L2 penalty shrinks (biases excluded).
 
+    Parameters
+    ----------
+    params : list of Layer
+        A network.
+
+    Returns
+    -------
+    float
+        The square root of the sum of the squares of every weight.
+
+    See Also
+    --------
+    l2book.l2_penalty : ``λ/(2m)`` times the square of this norm.
+    Chapter [4, Small weights make tanh linear](04-tanh-linear.md)
+
     Examples
     --------
     >>> weight_norm([Layer(W=np.array([[3.0, 4.0]]), b=np.array([[12.0]]))])
@@ -388,6 +461,25 @@ def weight_norm(params: Sequence[Layer]) -> float:
 
 def hidden_preactivations(params: Sequence[Layer], X: np.ndarray, *, activation: str = "tanh") -> list[np.ndarray]:
     """Return ``Z^[l] = W^[l] A^[l-1] + b^[l]`` of every hidden layer, each of shape ``(n_l, m)``.
+
+    Parameters
+    ----------
+    params : list of Layer
+        A network, e.g. from :func:`train`.
+    X : ndarray of shape (n_x, m)
+        Inputs, one column per example.
+    activation : {"tanh", "relu", "linear"}
+        Hidden-layer activation of the network.
+
+    Returns
+    -------
+    list of ndarray
+        One new array per hidden layer (the output layer is not included).
+
+    See Also
+    --------
+    linear_fraction : how many of them are in tanh's linear region.
+    Chapter [4, Small weights make tanh linear](04-tanh-linear.md)
 
     Examples
     --------
@@ -415,6 +507,27 @@ def linear_fraction(
     ``z``. The region is tanh's; for other activations the number only says how
     small the pre-activations are.
 
+    Parameters
+    ----------
+    params : list of Layer
+        A network, e.g. from :func:`train`.
+    X : ndarray of shape (n_x, m)
+        Inputs, one column per example.
+    activation : {"tanh", "relu", "linear"}
+        Hidden-layer activation of the network.
+    bound : float, default :data:`LINEAR_BOUND`
+        Half-width of the region, ``> 0``.
+
+    Returns
+    -------
+    float
+        A number in ``[0, 1]``, over all hidden layers, units and examples.
+
+    See Also
+    --------
+    linear_fit_r2 : whether the function the network computes is affine.
+    Chapter [4, Small weights make tanh linear](04-tanh-linear.md)
+
     Examples
     --------
     >>> params = [Layer(np.array([[1.0]]), np.array([[0.0]])), Layer(np.array([[1.0]]), np.array([[0.0]]))]
@@ -436,6 +549,26 @@ def linear_fit_r2(params: Sequence[Layer], X: np.ndarray, *, activation: str = "
     :data:`CONSTANT_SPREAD` are a constant, which an affine map fits exactly:
     R² = 1, the convention of scikit-learn's ``r2_score`` for a perfectly
     predicted constant.
+
+    Parameters
+    ----------
+    params : list of Layer
+        A network, e.g. from :func:`train`.
+    X : ndarray of shape (n_x, m)
+        Inputs, one column per example; more than ``n_x + 1`` of them (the
+        number of coefficients of the fit).
+    activation : {"tanh", "relu", "linear"}
+        Hidden-layer activation of the network.
+
+    Returns
+    -------
+    float
+        At most 1; over several outputs, the pooled R².
+
+    See Also
+    --------
+    linear_fraction : the units' view of the same question.
+    Chapter [4, Small weights make tanh linear](04-tanh-linear.md)
 
     Examples
     --------
@@ -468,6 +601,27 @@ def active_units(
     ``W ≈ 0`` a tanh unit outputs ``tanh(b)``, a constant that the next layer's
     bias can absorb. It no longer depends on the input: it is switched off.
 
+    Parameters
+    ----------
+    params : list of Layer
+        A network, e.g. from :func:`train`.
+    X : ndarray of shape (n_x, m)
+        Inputs, one column per example.
+    activation : {"tanh", "relu", "linear"}
+        Hidden-layer activation of the network.
+    threshold : float, default :data:`ACTIVE_STD`
+        Smallest standard deviation, ``> 0``, of an active unit's output.
+
+    Returns
+    -------
+    int
+        Active units, summed over the hidden layers.
+
+    See Also
+    --------
+    critical_lambda : the ``λ`` above which every unit of a tanh network dies.
+    Chapter [5, Huge λ kills neurons](05-dead-neurons.md)
+
     Examples
     --------
     >>> params = [Layer(np.array([[1.0], [0.0]]), np.array([[0.0], [0.5]])), Layer(np.ones((1, 2)), np.zeros((1, 1)))]
@@ -484,6 +638,26 @@ def active_units(
 
 def evaluate(params: Sequence[Layer], data: Dataset, lam: float, *, activation: str = "tanh") -> SweepRecord:
     """Measure a trained network on ``data``: accuracies on both sets, the rest on the test inputs.
+
+    Parameters
+    ----------
+    params : list of Layer
+        A network trained on ``data.X_train``.
+    data : Dataset
+        Training and test sets.
+    lam : float
+        The ``λ`` it was trained with, recorded as is.
+    activation : {"tanh", "relu", "linear"}
+        Hidden-layer activation of the network.
+
+    Returns
+    -------
+    SweepRecord
+        Accuracies, weight norm, linearity and active units.
+
+    See Also
+    --------
+    lambda_sweep : trains and evaluates one network per ``λ``.
 
     Examples
     --------
@@ -538,7 +712,7 @@ def lambda_sweep(
     >>> setup = Setup(m_train=20, m_test=200, steps=200)
     >>> records = lambda_sweep((0.0, 1.0, 10.0), setup)
     >>> [(round(record.weight_norm, 2), record.active_units) for record in records]
-    [(7.1, 30), (2.31, 29), (0.0, 0)]
+    [(7.87, 30), (2.13, 30), (0.0, 0)]
     """
     setup = _setup(setup)
     lams = _lams(lams, setup)
@@ -606,6 +780,14 @@ def size_sweep(
 def best_record(records: Sequence[SweepRecord]) -> SweepRecord:
     """Return the record with the highest test accuracy (the smallest ``λ`` among ties).
 
+    Chosen on the test set, so its test accuracy is slightly optimistic: chapter 1
+    checks the chosen ``λ`` on fresh data sets.
+
+    See Also
+    --------
+    lambda_sweep : makes the records.
+    Chapter [1, Overfitting and its two cures](01-overfitting.md)
+
     Examples
     --------
     >>> records = lambda_sweep((0.0, 1.0), Setup(m_train=20, m_test=200, steps=200))
@@ -668,6 +850,14 @@ def critical_lambda(X: np.ndarray, Y: np.ndarray) -> float:
 
 def format_table(records: Sequence[SweepRecord]) -> str:
     """Return sweep records as an aligned text table whose headers are the field names.
+
+    Accuracies and fractions get 3 decimals, R² gets 4; ``active_units`` is shown
+    as ``active/hidden``. This is what ``python -m l2book sweep`` prints.
+
+    See Also
+    --------
+    lambda_sweep : makes the records.
+    Chapter [1, Overfitting and its two cures](01-overfitting.md)
 
     Examples
     --------

@@ -195,7 +195,11 @@ def check_gradients(
     along ``k`` random unit directions ``v`` of the whole parameter vector:
     ``2k`` evaluations whatever the size, so networks with millions of
     parameters can be checked. A wrong component shows up in ``g·v`` for
-    almost every random ``v``.
+    almost every random ``v``. Each component of ``v`` is ``±1/√n`` with a
+    random sign, and the step ``h = ∛ε · max(1, ‖θ‖)`` is relative to the
+    whole parameter vector. The evaluations share the first layer's product
+    ``W^[1]X``, so each direction costs about 0.6 of a forward and backward
+    pass.
 
     The finite differences are always taken in float64, so a float32 network
     is checked against an accurate reference.
@@ -329,19 +333,26 @@ def _directional_check(
     params = reference.params
     # The step is relative to the whole parameter vector, as the per-coordinate step is to
     # one coordinate: a unit direction spreads h over all n components.
-    h = np.cbrt(np.finfo(np.float64).eps) * max(1.0, np.sqrt(_dot(params, params)))
+    norm = np.sqrt(sum(float(np.vdot(array, array)) for layer in params for array in layer))  # ‖θ‖
+    h = np.cbrt(np.finfo(np.float64).eps) * max(1.0, norm)
     # The first layer is linear in W^[1]: (W^[1] ± S^[1]) X = W^[1]X ± S^[1]X for a step S, so
     # W^[1]X + b^[1] is computed once here, and each direction needs the one product S^[1]X
     # instead of two products with perturbed weights.
     W1, b1 = params[0]
     first = W1 @ reference.X
     first += b1
-    n = sum(W.size + b.size for W, b in params)
+    # g·S, and W·S for the penalty, for a step S: both in one matrix-vector product.
+    probes = np.stack([_flat(analytic), _flat([Layer(W, np.zeros_like(b)) for W, b in params])])
+    penalty_scale = 2 * reference.lam / reference.X.shape[1]
     exact, estimated = [], []
     for _ in range(k):
-        step = _unflatten(_random_step(rng, n, h), params)  # h·v for a random unit vector v
-        exact.append(_dot(analytic, step) / h)
-        estimated.append(_central_difference(reference, first, step) / (2 * h))
+        step = _random_step(rng, probes.shape[1], h)  # h·v for a random unit vector v
+        g_dot_step, weights_dot_step = probes @ step
+        data_difference = _central_difference(reference, first, _unflatten(step, params))
+        # The penalty's difference is exact, λ/(2m)·(‖W + S‖² − ‖W − S‖²) = (2λ/m)·W·S, so it is
+        # added in closed form rather than as the difference of two rounded sums of squares.
+        exact.append(g_dot_step / h)
+        estimated.append((data_difference + penalty_scale * weights_dot_step) / (2 * h))
     error = relative_error(exact, estimated)
     return GradientCheck(
         relative_error=error, threshold=bound, passed=error < bound, mode="directional", evaluations=2 * k
@@ -349,7 +360,7 @@ def _directional_check(
 
 
 def _central_difference(reference: _Reference, first: np.ndarray, step: list[Layer]) -> float:
-    """Return ``J(θ + S) − J(θ − S)`` for the step ``S``, given ``W^[1]X + b^[1]``."""
+    """Return the data loss's ``J(θ + S) − J(θ − S)`` for the step ``S``, given ``W^[1]X + b^[1]``."""
     (S1, s1), rest, rest_step = step[0], reference.params[1:], step[1:]
     shift = S1 @ reference.X
     shift += s1
@@ -357,16 +368,12 @@ def _central_difference(reference: _Reference, first: np.ndarray, step: list[Lay
     lower = reference.data_cost_from_first_layer(
         np.subtract(first, shift, out=shift), _shifted(rest, rest_step, np.subtract)
     )
-    # The penalty's difference is exact, λ/(2m)·(‖W + S‖² − ‖W − S‖²) = (2λ/m)·W·S, so it is
-    # added in closed form rather than as the difference of two rounded sums of squares.
-    weights = [Layer(W, np.zeros(0)) for W, _ in reference.params]
-    steps = [Layer(S, np.zeros(0)) for S, _ in step]
-    return upper - lower + 2 * reference.lam / reference.X.shape[1] * _dot(weights, steps)
+    return upper - lower
 
 
 def _shifted(params: list[Layer], step: list[Layer], op: np.ufunc) -> list[Layer]:
     """Return ``params ± step`` as new Layers, with ``op`` either ``np.add`` or ``np.subtract``."""
-    return [Layer(op(W, S), op(b, s)) for (W, b), (S, s) in zip(params, step)]
+    return [Layer(op(W, S), op(b, s)) for (W, b), (S, s) in zip(params, step, strict=True)]
 
 
 def _random_step(rng: np.random.Generator, n: int, h: float) -> np.ndarray:
@@ -376,10 +383,10 @@ def _random_step(rng: np.random.Generator, n: int, h: float) -> np.ndarray:
     direction does on average, and are several times cheaper to draw for a
     million parameters: one random bit per component.
     """
-    bits = np.unpackbits(np.frombuffer(rng.bytes((n + 7) // 8), dtype=np.uint8), count=n)
-    step = np.subtract(0.5, bits, dtype=np.float64)  # ±1/2, one random sign per component
-    step *= 2 * h / np.sqrt(n)
-    return step
+    signs = np.unpackbits(np.frombuffer(rng.bytes((n + 7) // 8), dtype=np.uint8), count=n).view(np.int8)
+    signs *= -2
+    signs += 1  # each random bit 0 or 1 is now a sign +1 or −1
+    return np.multiply(signs, h / np.sqrt(n), dtype=np.float64)
 
 
 def _unflatten(vector: np.ndarray, like: list[Layer]) -> list[Layer]:
@@ -405,11 +412,6 @@ def _with_array_at(
         return cost_at(point)
 
     return cost_of
-
-
-def _dot(a: list[Layer], b: list[Layer]) -> float:
-    """Return the dot product of two parameter lists as vectors, ``Σ_l W_a·W_b + b_a·b_b``."""
-    return sum(float(np.vdot(x, y)) for layer_a, layer_b in zip(a, b) for x, y in zip(layer_a, layer_b))
 
 
 def _flat(layers: list[Layer]) -> np.ndarray:

@@ -7,7 +7,7 @@ squared error. Columns are examples: ``X`` has shape ``(n_x, m)``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -217,6 +217,10 @@ def gradients(
     -----
     Chapter [3, Weight decay](03-weight-decay.md) derives the ``(λ/m) W`` term;
     chapter [6, How this book checks itself](06-checks.md) verifies the rest.
+    Each activation is overwritten by its layer's delta once backprop has used
+    it, so the call needs less extra memory than the activations themselves;
+    [Performance](performance.md) measures its time against the matrix
+    products it cannot avoid.
 
     Examples
     --------
@@ -240,13 +244,12 @@ def unchecked_gradients(
     activations, Z = _forward_pass(params, X, activation)
     dZ = _output_delta(Z, Y, loss)
     decay = lam / X.shape[1]
-    ones = np.ones((X.shape[1], 1), X.dtype)  # db = dZ·1, the sum over examples, as one BLAS call
     grads = []
     for index in reversed(range(len(params))):
         W = params[index].W
         # Popped, so each activation's buffer is freed as soon as backprop is done with it.
         A_prev = activations.pop()
-        grads.append(Layer(_weight_gradient(dZ, A_prev, W, decay), dZ @ ones))
+        grads.append(Layer(_weight_gradient(dZ, A_prev, W, decay), dZ.sum(axis=1, keepdims=True)))
         if index:  # A_prev is a hidden activation, ours to overwrite (never X)
             dZ = _hidden_delta(W, dZ, A_prev, activation)
     return grads[::-1]
@@ -257,9 +260,10 @@ def _weight_gradient(dZ: np.ndarray, A_prev: np.ndarray, W: np.ndarray, decay: f
     dW = dZ @ A_prev.T
     if decay:
         scale = W.dtype.type(decay)
-        # Block by block, so (λ/m)·W never exists at full size: no temporary as big as W.
-        for rows in _row_blocks(len(W), max(1, ELEMENTWISE_BLOCK_BYTES // W[0].nbytes)):
-            dW[rows] += W[rows] * scale
+        # A few rows at a time, so (λ/m)·W never exists at full size: no temporary as big as W.
+        step = max(1, ELEMENTWISE_BLOCK_BYTES // (W.itemsize * W.shape[1]))
+        for start in range(0, len(W), step):
+            dW[start : start + step] += W[start : start + step] * scale
     return dW
 
 
@@ -271,15 +275,10 @@ def _hidden_delta(W: np.ndarray, dZ: np.ndarray, A: np.ndarray, activation: str)
     ``Wᵀ dZ`` is made a block of rows at a time, never at full size.
     """
     slope = _slope_in_place(A, activation)
-    for rows in _row_blocks(len(slope), PRODUCT_BLOCK_ROWS):
-        slope[rows] *= W[:, rows].T @ dZ
+    step = PRODUCT_BLOCK_ROWS
+    for start in range(0, len(slope), step):
+        slope[start : start + step] *= W[:, start : start + step].T @ dZ
     return slope
-
-
-def _row_blocks(rows: int, step: int) -> Iterator[slice]:
-    """Yield ``slice``s of ``step`` consecutive rows (the last may be shorter) covering ``rows`` rows."""
-    for start in range(0, rows, step):
-        yield slice(start, start + step)
 
 
 def unchecked_cost(

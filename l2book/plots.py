@@ -46,6 +46,7 @@ from l2book.experiments import (
     critical_lambda,
     hidden_preactivations,
     lambda_sweep,
+    linear_fraction,
     size_sweep,
     train,
 )
@@ -82,6 +83,10 @@ _LAMBDA_LINTHRESH = 0.01
 def svg_text(figure: Figure) -> str:
     """Return ``figure`` as deterministic SVG text (no date, fixed id salt).
 
+    See Also
+    --------
+    FIGURES : the book's figures, each already turned into SVG text.
+
     Examples
     --------
     >>> figure = Figure()
@@ -115,11 +120,21 @@ def accuracy_vs_lambda_figure(records: Sequence[SweepRecord] | None = None) -> F
     records : sequence of SweepRecord, optional
         A λ sweep; the book's default :func:`~l2book.experiments.lambda_sweep` if omitted.
 
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; :func:`svg_text` turns it into the SVG the book publishes.
+
+    See Also
+    --------
+    l2book.experiments.lambda_sweep : where the numbers come from.
+    Chapter [1, Overfitting and its two cures](01-overfitting.md)
+
     Examples
     --------
     >>> from l2book.experiments import SweepRecord
     >>> records = [SweepRecord(lam, 0.9, 0.8, 1.0, 0.5, 0.9, 30, 30) for lam in (0.0, 1.0)]
-    >>> [list(line.get_ydata()) for line in accuracy_vs_lambda_figure(records).axes[0].lines[:2]]
+    >>> [np.asarray(line.get_ydata()).tolist() for line in accuracy_vs_lambda_figure(records).axes[0].lines[:2]]
     [[0.9, 0.9], [0.8, 0.8]]
     """
     records = lambda_sweep() if records is None else list(records)
@@ -146,9 +161,7 @@ def accuracy_vs_lambda_figure(records: Sequence[SweepRecord] | None = None) -> F
 
 
 @_styled
-def accuracy_vs_m_figure(
-    records: Sequence[SizeRecord] | None = None, regularized: SweepRecord | None = None
-) -> Figure:
+def accuracy_vs_m_figure(records: Sequence[SizeRecord] | None = None, regularized: SweepRecord | None = None) -> Figure:
     """Draw training and test accuracy at ``λ = 0`` against the training-set size ``m`` (chapter 1).
 
     Parameters
@@ -158,6 +171,16 @@ def accuracy_vs_m_figure(
     regularized : SweepRecord, optional
         Drawn as a horizontal line for comparison: the test accuracy of the best
         ``λ`` at the default size (the best record of the default λ sweep if omitted).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; :func:`svg_text` turns it into the SVG the book publishes.
+
+    See Also
+    --------
+    l2book.experiments.size_sweep : where the numbers come from.
+    Chapter [1, Overfitting and its two cures](01-overfitting.md)
 
     Examples
     --------
@@ -198,26 +221,37 @@ def decision_boundaries_figure(lams: Sequence[float] | None = None, setup: Setup
     Parameters
     ----------
     lams : sequence of float, optional
-        One panel per ``λ``. Default: none (0), the best ``λ`` of the default
-        sweep, and too much: the largest ``λ`` of the sweep whose network
+        One panel per ``λ``. Default: none (0), the best ``λ`` of the sweep of
+        ``setup``, and too much: the largest ``λ`` of the sweep whose network
         still has active units (above it the output is a constant and there is
         no boundary to draw).
     setup : Setup, optional
         The experiment; the book's default if omitted.
 
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; :func:`svg_text` turns it into the SVG the book publishes.
+
+    See Also
+    --------
+    l2book.experiments.train : where the numbers come from.
+    Chapter [1, Overfitting and its two cures](01-overfitting.md)
+
     Examples
     --------
     >>> from l2book.experiments import Setup
     >>> small = Setup(m_train=20, m_test=50, steps=50)
-    >>> [ax.get_title().split(":")[0] for ax in decision_boundaries_figure((0.0, 1.0), small).axes]
+    >>> figure = decision_boundaries_figure((0.0, 1.0), small)
+    >>> [ax.get_title().split(":")[0] for ax in figure.axes if ax.get_title()]    # the colorbar has no title
     ['λ = 0', 'λ = 1']
     """
     setup = Setup() if setup is None else setup
-    lams = _three_lambdas() if lams is None else list(lams)
+    lams = _three_lambdas(setup) if lams is None else list(lams)
     data = setup.data()
     figure = Figure(figsize=(2.7 * len(lams), 2.9), layout="constrained")
     axes = np.atleast_1d(figure.subplots(1, len(lams), sharex=True, sharey=True))
-    for ax, lam in zip(axes, lams):
+    for ax, lam in zip(axes, lams, strict=True):
         params = train(setup, lam)
         contours = _draw_probability(ax, params, data, setup.activation)
         _draw_points(ax, data.X_train, data.Y_train)
@@ -237,6 +271,23 @@ def boundary_straightening_figure(records: Sequence[SweepRecord] | None = None, 
 
     Networks without active units output a constant and have no boundary; they are left out.
 
+    Parameters
+    ----------
+    records : sequence of SweepRecord, optional
+        A λ sweep of ``setup``; its default sweep if omitted.
+    setup : Setup, optional
+        The experiment the records come from; the book's default if omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; :func:`svg_text` turns it into the SVG the book publishes.
+
+    See Also
+    --------
+    l2book.experiments.linear_fit_r2 : where the numbers come from.
+    Chapter [4, Small weights make tanh linear](04-tanh-linear.md)
+
     Examples
     --------
     >>> from l2book.experiments import Setup, lambda_sweep
@@ -254,7 +305,7 @@ def boundary_straightening_figure(records: Sequence[SweepRecord] | None = None, 
     _draw_points(ax, data.X_train, data.Y_train, alpha=0.35)
     grid, shape = _grid(data)
     colours = matplotlib.colormaps["viridis"](np.linspace(0.0, 0.9, len(drawn)))
-    for colour, record in zip(colours, drawn):
+    for colour, record in zip(colours, drawn, strict=True):
         logits = forward(train(setup, record.lam), grid, activation=setup.activation, output="identity")
         ax.contour(*_grid_axes(grid, shape), logits.reshape(shape), levels=[0.0], colors=[colour], linewidths=1.6)
         ax.plot([], [], color=colour, label=f"λ = {record.lam:g}  (R² = {record.linear_fit_r2:.3f})")
@@ -270,11 +321,26 @@ def boundary_straightening_figure(records: Sequence[SweepRecord] | None = None, 
 def linearity_figure(records: Sequence[SweepRecord] | None = None) -> Figure:
     """Draw the weight norm, the fraction of pre-activations in tanh's linear region and R² against ``λ`` (chapter 4).
 
+    Parameters
+    ----------
+    records : sequence of SweepRecord, optional
+        A λ sweep; the book's default :func:`~l2book.experiments.lambda_sweep` if omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; :func:`svg_text` turns it into the SVG the book publishes.
+
+    See Also
+    --------
+    l2book.experiments.linear_fraction : where the numbers come from.
+    Chapter [4, Small weights make tanh linear](04-tanh-linear.md)
+
     Examples
     --------
     >>> from l2book.experiments import SweepRecord
     >>> records = [SweepRecord(lam, 0.9, 0.8, 2.0, 0.25, 0.75, 30, 30) for lam in (0.0, 1.0)]
-    >>> [list(line.get_ydata()) for line in linearity_figure(records).axes[1].lines]
+    >>> [np.asarray(line.get_ydata()).tolist() for line in linearity_figure(records).axes[1].lines]
     [[0.25, 0.25], [0.75, 0.75]]
     """
     records = lambda_sweep() if records is None else list(records)
@@ -285,7 +351,9 @@ def linearity_figure(records: Sequence[SweepRecord] | None = None) -> Figure:
     norm_ax.set_yscale("symlog", linthresh=0.1)
     norm_ax.set_ylabel("weight norm  $\\sqrt{\\sum_l \\|W^{[l]}\\|_F^2}$")
     norm_ax.set_title("L2 shrinks the weights")
-    linear_ax.plot(lams, [r.linear_fraction for r in records], "o-", color=TANH_COLOUR, label="pre-activations with |z| ≤ 0.39")
+    linear_ax.plot(
+        lams, [r.linear_fraction for r in records], "o-", color=TANH_COLOUR, label="pre-activations with |z| ≤ 0.39"
+    )
     linear_ax.plot(lams, [r.linear_fit_r2 for r in records], "s-", color=TEST_COLOUR, label="R² of the best affine fit")
     linear_ax.set_ylim(0.0, 1.05)
     linear_ax.set_title("…which makes the network linear")
@@ -299,7 +367,25 @@ def linearity_figure(records: Sequence[SweepRecord] | None = None) -> Figure:
 def preactivations_figure(lams: Sequence[float] | None = None, setup: Setup | None = None) -> Figure:
     """Draw the histogram of hidden pre-activations over the test inputs on tanh's curve, per ``λ`` (chapter 4).
 
-    The shaded band is tanh's linear region ``|z| ≤`` :data:`~l2book.experiments.LINEAR_BOUND`.
+    The shaded band is tanh's linear region ``|z| ≤`` :data:`~l2book.experiments.LINEAR_BOUND`;
+    pre-activations beyond ``±6`` are piled into the end bars.
+
+    Parameters
+    ----------
+    lams : sequence of float, optional
+        One panel per ``λ``; by default the three of :func:`decision_boundaries_figure`.
+    setup : Setup, optional
+        The experiment; the book's default if omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; :func:`svg_text` turns it into the SVG the book publishes.
+
+    See Also
+    --------
+    l2book.experiments.hidden_preactivations : where the numbers come from.
+    Chapter [4, Small weights make tanh linear](04-tanh-linear.md)
 
     Examples
     --------
@@ -309,15 +395,16 @@ def preactivations_figure(lams: Sequence[float] | None = None, setup: Setup | No
     True
     """
     setup = Setup() if setup is None else setup
-    lams = _three_lambdas() if lams is None else list(lams)
+    lams = _three_lambdas(setup) if lams is None else list(lams)
     X_test = setup.data().X_test
     figure = Figure(figsize=(2.7 * len(lams), 2.9), layout="constrained")
     axes = np.atleast_1d(figure.subplots(1, len(lams), sharey=True))
     z = np.linspace(-6.0, 6.0, 601)
     bins = np.linspace(-6.0, 6.0, 97)  # |z| > 6 is piled into the end bars
-    for ax, lam in zip(axes, lams):
-        values = np.concatenate([Z.ravel() for Z in hidden_preactivations(train(setup, lam), X_test)])
-        inside = float(np.mean(np.abs(values) <= LINEAR_BOUND))
+    for ax, lam in zip(axes, lams, strict=True):
+        params = train(setup, lam)
+        values = np.concatenate([Z.ravel() for Z in hidden_preactivations(params, X_test, activation=setup.activation)])
+        inside = linear_fraction(params, X_test, activation=setup.activation)
         ax.axvspan(-LINEAR_BOUND, LINEAR_BOUND, color=TANH_COLOUR, alpha=0.15, linewidth=0)
         weights = np.full(values.shape, 1.0 / values.size)  # bar heights are fractions of all z
         ax.hist(np.clip(values, bins[0], bins[-1]), bins=bins, weights=weights, color="0.55")
@@ -351,12 +438,22 @@ def active_units_figure(
         :func:`~l2book.experiments.critical_lambda` of the training set, drawn as
         a vertical line; computed from the default data set if omitted.
 
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; :func:`svg_text` turns it into the SVG the book publishes.
+
+    See Also
+    --------
+    l2book.experiments.active_units : where the numbers come from.
+    Chapter [5, Huge λ kills neurons](05-dead-neurons.md)
+
     Examples
     --------
     >>> from l2book.experiments import SweepRecord
     >>> tanh = [SweepRecord(lam, 0.9, 0.8, 1.0, 0.5, 0.9, n, 30) for lam, n in ((0.0, 30), (100.0, 0))]
     >>> relu = [SweepRecord(lam, 0.9, 0.8, 1.0, 0.5, 0.9, n, 30) for lam, n in ((0.0, 28), (100.0, 0))]
-    >>> [list(line.get_ydata()) for line in active_units_figure(tanh, relu, 40.0).axes[0].lines[:2]]
+    >>> [np.asarray(line.get_ydata()).tolist() for line in active_units_figure(tanh, relu, 40.0).axes[0].lines[:2]]
     [[30, 0], [28, 0]]
     """
     tanh_records = lambda_sweep() if tanh_records is None else list(tanh_records)
@@ -366,10 +463,15 @@ def active_units_figure(
         lam_star = critical_lambda(data.X_train, data.Y_train)
     figure = Figure(figsize=(6.0, 3.2), layout="constrained")
     ax = figure.subplots()
-    for records, colour, marker, name in ((tanh_records, TANH_COLOUR, "o", "tanh"), (relu_records, RELU_COLOUR, "s", "ReLU")):
+    for records, colour, marker, name in (
+        (tanh_records, TANH_COLOUR, "o", "tanh"),
+        (relu_records, RELU_COLOUR, "s", "ReLU"),
+    ):
         ax.plot([r.lam for r in records], [r.active_units for r in records], marker + "-", color=colour, label=name)
     ax.axvline(lam_star, color="0.3", linestyle="--", linewidth=1)
-    ax.annotate(f"λ* = {lam_star:.1f}", (lam_star, 2), xytext=(-4, 0), textcoords="offset points", ha="right", fontsize=8)
+    ax.annotate(
+        f"λ* = {lam_star:.1f}", (lam_star, 2), xytext=(-4, 0), textcoords="offset points", ha="right", fontsize=8
+    )
     _lambda_axis(ax, [r.lam for r in tanh_records])
     ax.set_ylim(-1, tanh_records[0].hidden_units + 2)
     ax.set_ylabel(f"active hidden units (std > {ACTIVE_STD:g})")
@@ -386,6 +488,21 @@ def unit_norms_figure(lams: Sequence[float] | None = None) -> Figure:
     per unit, so this product is what the penalty sees of each unit. Products
     below ``1e-8`` are drawn on the bottom line, marked "off".
 
+    Parameters
+    ----------
+    lams : sequence of float, optional
+        The ``λ`` values to draw; those of the default sweep if omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; :func:`svg_text` turns it into the SVG the book publishes.
+
+    See Also
+    --------
+    l2book.experiments.train : where the numbers come from.
+    Chapter [5, Huge λ kills neurons](05-dead-neurons.md)
+
     Examples
     --------
     >>> len(unit_norms_figure((0.0, 1.0)).axes)
@@ -395,11 +512,13 @@ def unit_norms_figure(lams: Sequence[float] | None = None) -> Figure:
     floor = 1e-8
     figure = Figure(figsize=(7.0, 3.0), layout="constrained")
     axes = figure.subplots(1, 2, sharey=True)
-    for ax, activation, colour in zip(axes, ("tanh", "relu"), (TANH_COLOUR, RELU_COLOUR)):
+    for ax, activation, colour in zip(axes, ("tanh", "relu"), (TANH_COLOUR, RELU_COLOUR), strict=True):
         setup = Setup(activation=activation)
         for lam in lams:
             products = _unit_products(train(setup, lam))
-            ax.plot(np.full(products.shape, lam), np.maximum(products, floor), "_", color=colour, markersize=9, alpha=0.7)
+            ax.plot(
+                np.full(products.shape, lam), np.maximum(products, floor), "_", color=colour, markersize=9, alpha=0.7
+            )
         ax.axhline(floor, color="0.5", linestyle=":", linewidth=1)
         ax.text(0.02, floor * 2, "off: below 1e-8", transform=ax.get_yaxis_transform(), fontsize=8, color="0.3")
         ax.set_yscale("log")
@@ -424,15 +543,15 @@ FIGURES: dict[str, Callable[[], str]] = {
 }
 
 
-def _three_lambdas() -> list[float]:
-    """None (0), the best λ of the default sweep, and too much: the largest λ that still leaves a boundary."""
-    records = lambda_sweep()
+def _three_lambdas(setup: Setup) -> list[float]:
+    """Return none (0), the best λ of ``setup``'s sweep, and too much: the largest λ that leaves a boundary."""
+    records = lambda_sweep(setup=setup)
     too_much = max(r.lam for r in records if r.active_units > 0)
     return [0.0, best_record(records).lam, too_much]
 
 
 def _lambda_axis(ax: Axes, lams: Sequence[float]) -> None:
-    """A λ axis that shows λ = 0 (linear near 0, logarithmic above) with a tick at every decade."""
+    """Make ``ax``'s x axis a λ axis that shows λ = 0 (linear near 0, logarithmic above), ticked by decade."""
     # linscale=1: the stretch from 0 to the first λ is as wide as one decade.
     ax.set_xscale("symlog", linthresh=_LAMBDA_LINTHRESH, linscale=1.0)
     largest = max(max(lams), _LAMBDA_LINTHRESH)
@@ -444,7 +563,7 @@ def _lambda_axis(ax: Axes, lams: Sequence[float]) -> None:
 
 
 def _grid(data: Dataset, points: int = 121) -> tuple[np.ndarray, tuple[int, int]]:
-    """Inputs on a square grid covering the training set with a margin: shape ``(2, points²)``."""
+    """Return a square grid of inputs over the training set and a margin, shape ``(2, points²)``, and its shape."""
     low = float(data.X_train.min()) - 0.4
     high = float(data.X_train.max()) + 0.4
     x1, x2 = np.meshgrid(np.linspace(low, high, points), np.linspace(low, high, points))
@@ -452,7 +571,7 @@ def _grid(data: Dataset, points: int = 121) -> tuple[np.ndarray, tuple[int, int]
 
 
 def _grid_axes(grid: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """The two coordinate arrays of a grid made by :func:`_grid`, for ``contour``."""
+    """Return the two coordinate arrays of a grid made by :func:`_grid`, as ``contour`` wants them."""
     return grid[0].reshape(shape), grid[1].reshape(shape)
 
 
@@ -472,15 +591,21 @@ def _draw_probability(ax: Axes, params: list[Layer], data: Dataset, activation: 
 
 def _draw_points(ax: Axes, X: np.ndarray, Y: np.ndarray, alpha: float = 0.9) -> None:
     """Scatter the examples, coloured by class."""
-    for label, (colour, marker) in enumerate(zip(CLASS_COLOURS, ("o", "^"))):
+    for label, (colour, marker) in enumerate(zip(CLASS_COLOURS, ("o", "^"), strict=True)):
         chosen = Y[0] == label
         ax.scatter(
-            X[0, chosen], X[1, chosen], s=14, c=colour, marker=marker, edgecolors="black", linewidths=0.4,
-            alpha=alpha, label=f"class {label}",
+            X[0, chosen],
+            X[1, chosen],
+            s=14,
+            c=colour,
+            marker=marker,
+            edgecolors="black",
+            linewidths=0.4,
+            alpha=alpha,
+            label=f"class {label}",
         )
 
 
 def _unit_products(params: list[Layer]) -> np.ndarray:
-    """``‖w_in‖·‖w_out‖`` of each unit of the first hidden layer."""
+    """Return ``‖w_in‖·‖w_out‖`` of each unit of the first hidden layer."""
     return np.linalg.norm(params[0].W, axis=1) * np.linalg.norm(params[1].W, axis=0)
-

@@ -41,7 +41,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_site import served_site  # noqa: F401  (the fixture: one build of the site per session)
+from tests import test_site
+
+# The fixture that builds the site with --strict and serves it: one build per test session.
+served_site = test_site.served_site
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -82,6 +85,17 @@ INSPECT_PAGE_JS = r"""
     outsideMath.querySelectorAll("mjx-container").forEach((container) => container.remove());
     return !element.querySelector("mjx-container") || TEX_DELIMITERS.test(outsideMath.textContent);
   }).map((element) => element.textContent.trim().slice(0, 120));
+  // TeX that is not in a formula at all is never typeset: e.g. math in a heading, which
+  // the table of contents and the page title repeat as plain text.
+  const texOutsideFormulas = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const skip = node.parentElement.closest("pre, code, script, style, .arithmatex, mjx-container");
+    if (!skip && TEX_DELIMITERS.test(node.textContent)) {
+      texOutsideFormulas.push(node.textContent.trim().slice(0, 120));
+    }
+  }
+  if (TEX_DELIMITERS.test(document.title)) texOutsideFormulas.push(`title: ${document.title}`);
   const styles = document.getElementById("MJX-CHTML-styles");
   const selectors = styles && styles.sheet
     ? [...styles.sheet.cssRules].map((rule) => rule.selectorText || "").join("\n") : "";
@@ -103,6 +117,7 @@ INSPECT_PAGE_JS = r"""
     formulas: formulas.length,
     glyphs: glyphs.length,
     rawTex,
+    texOutsideFormulas,
     unstyledGlyphClasses: unstyled,
     blankGlyphs: blank,
     texErrors: [...document.querySelectorAll("mjx-merror")].map((error) => error.textContent),
@@ -223,6 +238,7 @@ class PageReport:
     formulas: int = 0
     glyphs: int = 0
     raw_tex: list[str] = field(default_factory=list)
+    tex_outside_formulas: list[str] = field(default_factory=list)
     unstyled_glyph_classes: list[str] = field(default_factory=list)
     blank_glyphs: int = 0
     tex_errors: list[str] = field(default_factory=list)
@@ -240,6 +256,8 @@ class PageReport:
         found = []
         if self.raw_tex:
             found.append(f"{len(self.raw_tex)} formulas left as raw TeX, e.g. {self.raw_tex[0]!r}")
+        if self.tex_outside_formulas:
+            found.append(f"TeX outside any formula, never typeset: {self.tex_outside_formulas[:3]}")
         if self.unstyled_glyph_classes:
             found.append(f"glyphs without a CSS rule in #MJX-CHTML-styles: {self.unstyled_glyph_classes[:8]}")
         if self.blank_glyphs:
@@ -272,7 +290,10 @@ class Tab:
         self.session = browser.send("Target.attachToTarget", {"targetId": self.target, "flatten": True})["sessionId"]
         for domain in ("Page", "Network", "Runtime"):
             self.send(f"{domain}.enable")
-        self.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
         self._seen = len(browser.events)
 
     def send(self, method: str, params: dict | None = None, **kw) -> dict:
@@ -302,6 +323,7 @@ class Tab:
             formulas=findings["formulas"],
             glyphs=findings["glyphs"],
             raw_tex=findings["rawTex"],
+            tex_outside_formulas=findings["texOutsideFormulas"],
             unstyled_glyph_classes=findings["unstyledGlyphClasses"],
             blank_glyphs=findings["blankGlyphs"],
             tex_errors=findings["texErrors"],
@@ -366,12 +388,6 @@ def chromium() -> str:
 
 
 @pytest.fixture(scope="module")
-def site(served_site) -> tuple[Path, str]:
-    """The book, built with --strict and served on 127.0.0.1 (once per session, see tests/test_site.py)."""
-    return served_site
-
-
-@pytest.fixture(scope="module")
 def browser(chromium, tmp_path_factory) -> Iterator[Chromium]:
     instance = Chromium(chromium, tmp_path_factory.mktemp("chromium-profile"))
     yield instance
@@ -391,25 +407,29 @@ def load(tab: Tab, url: str) -> PageReport:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_renders_its_math_without_leaving_the_machine(page, site, tab):
-    site_dir, base_url = site
+def test_page_renders_its_math_without_leaving_the_machine(page, served_site, tab):
+    site_dir, base_url = served_site
     report = load(tab, base_url + page)
     assert report.problems() == [], f"{page or 'index'}: {report.problems()}"
     built_html = (site_dir / page / "index.html").read_text(encoding="utf-8")
-    assert report.formulas == built_html.count('class="arithmatex"'), "every formula of the built page reached the browser"
+    assert report.formulas == built_html.count('class="arithmatex"'), (
+        "every formula of the built page reached the browser"
+    )
     assert report.requested_urls, "the network log recorded the page's own requests"
 
 
-def test_chapters_have_typeset_formulas(site, tab):
-    _, base_url = site
+def test_chapters_have_typeset_formulas(served_site, tab):
+    _, base_url = served_site
     for chapter in ("02-regularized-loss/", "03-weight-decay/", "06-checks/"):
         report = load(tab, base_url + chapter)
-        assert report.formulas >= 2 and report.glyphs > 20, f"{chapter}: {report.formulas} formulas, {report.glyphs} glyphs"
+        assert report.formulas >= 2 and report.glyphs > 20, (
+            f"{chapter}: {report.formulas} formulas, {report.glyphs} glyphs"
+        )
 
 
-def test_instant_navigation_typesets_the_next_page(site, tab):
+def test_instant_navigation_typesets_the_next_page(served_site, tab):
     """Material swaps pages in place; the MathJax hook must typeset each new page, not blank it."""
-    site_dir, base_url = site
+    site_dir, base_url = served_site
     tab.open(base_url)
     # Instant navigation intercepts only links listed in the sitemap, which it fetches after load;
     # a click before that would be an ordinary page load.
@@ -435,12 +455,13 @@ def wait_for_typeset(tab: Tab, path: str, formulas: int, *, timeout: float = 15)
         time.sleep(0.1)
 
 
-def test_screenshot_of_a_chapter_shows_typeset_math(site, tab):
+def test_screenshot_of_a_chapter_shows_typeset_math(served_site, tab):
     """Keep a screenshot of a chapter at a known path, and check that its first display formula has ink."""
-    _, base_url = site
+    _, base_url = served_site
     report = load(tab, base_url + CHAPTER)
     assert report.problems() == []
     box = scroll_to_first_display_formula(tab)
+    tab.evaluate("new Promise((resolve) => setTimeout(resolve, 500))")  # the header's scroll animation
     png = tab.screenshot()
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / "03-weight-decay.png"
@@ -485,23 +506,25 @@ def broken_copy(site_dir: Path, name: str, page: str, break_it) -> str:
     return f"{name}/"
 
 
-def test_check_catches_a_request_to_another_host(site, tab):
+def test_check_catches_a_request_to_another_host(served_site, tab):
     """What Material does without `theme.font: false`: load a stylesheet from a font CDN."""
-    site_dir, base_url = site
+    site_dir, base_url = served_site
     page = broken_copy(
         site_dir,
         "broken-font-cdn",
         CHAPTER,
-        lambda html: html.replace("</head>", '<link rel="stylesheet" href="https://fonts.example.invalid/css?family=Roboto"></head>'),
+        lambda html: html.replace(
+            "</head>", '<link rel="stylesheet" href="https://fonts.example.invalid/css?family=Roboto"></head>'
+        ),
     )
     report = load(tab, base_url + page)
     assert report.external_requests == ["https://fonts.example.invalid/css?family=Roboto"]
     assert any("leaving the machine" in problem for problem in report.problems())
 
 
-def test_check_catches_the_clear_cache_trap(site, tab):
+def test_check_catches_the_clear_cache_trap(served_site, tab):
     """Material's documented snippet clears MathJax's cache on the first page too: every glyph goes blank."""
-    site_dir, base_url = site
+    site_dir, base_url = served_site
     (site_dir / "broken-clear-cache.js").write_text(
         "window.MathJax = {tex: {inlineMath: [['\\\\(', '\\\\)']], displayMath: [['\\\\[', '\\\\]']],"
         " processEscapes: true, processEnvironments: true},"
@@ -515,7 +538,10 @@ def test_check_catches_the_clear_cache_trap(site, tab):
         encoding="utf-8",
     )
     page = broken_copy(
-        site_dir, "broken-clear-cache", CHAPTER, lambda html: html.replace("../javascripts/mathjax.js", "../broken-clear-cache.js")
+        site_dir,
+        "broken-clear-cache",
+        CHAPTER,
+        lambda html: html.replace("../javascripts/mathjax.js", "../broken-clear-cache.js"),
     )
     report = load(tab, base_url + page)
     assert report.raw_tex == [], "the trap leaves mjx-container elements in place: a shallow check would pass"
@@ -524,8 +550,8 @@ def test_check_catches_the_clear_cache_trap(site, tab):
     assert ink_fraction(tab.screenshot(), box) < 0.005, "the blank formula should have no ink"
 
 
-def test_check_catches_raw_tex(site, tab):
-    site_dir, base_url = site
+def test_check_catches_raw_tex(served_site, tab):
+    site_dir, base_url = served_site
     page = broken_copy(
         site_dir,
         "broken-no-mathjax",
@@ -536,10 +562,29 @@ def test_check_catches_raw_tex(site, tab):
     assert report.raw_tex and report.raw_tex[0].startswith(("\\[", "\\("))
 
 
-def test_check_catches_a_missing_local_file(site, tab):
-    site_dir, base_url = site
+TOC_ENTRY = '<a href="#the-update-rule-read-two-ways"'
+
+
+def test_check_catches_tex_in_a_heading(served_site, tab):
+    """Math in a heading is repeated as plain text by the table of contents: raw TeX the reader sees."""
+    site_dir, base_url = served_site
     page = broken_copy(
-        site_dir, "broken-missing-file", CHAPTER, lambda html: html.replace("</body>", '<img src="../figures/missing.svg"></body>')
+        site_dir,
+        "broken-heading",
+        CHAPTER,
+        lambda html: html.replace(TOC_ENTRY, f'<a href="#x">Which \\(m\\)?</a>{TOC_ENTRY}', 1),
+    )
+    report = load(tab, base_url + page)
+    assert report.tex_outside_formulas == ["Which \\(m\\)?"]
+
+
+def test_check_catches_a_missing_local_file(served_site, tab):
+    site_dir, base_url = served_site
+    page = broken_copy(
+        site_dir,
+        "broken-missing-file",
+        CHAPTER,
+        lambda html: html.replace("</body>", '<img src="../figures/missing.svg"></body>'),
     )
     report = load(tab, base_url + page)
     assert any("404" in failure and "missing.svg" in failure for failure in report.failed_requests)

@@ -4,6 +4,7 @@ import io
 import json
 import subprocess
 import sys
+from itertools import pairwise
 
 import pytest
 
@@ -48,10 +49,10 @@ def test_sweep_json_shows_what_the_issue_asks_for(capsys):
     best = max(records, key=lambda r: r["test_accuracy"])
     assert best["test_accuracy"] > plain["test_accuracy"]
     norms = [r["weight_norm"] for r in records]
-    assert all(a > b for a, b in zip(norms, norms[1:]))
+    assert all(a > b for a, b in pairwise(norms))
     for field in ("linear_fraction", "linear_fit_r2"):
         values = [r[field] for r in records]
-        assert all(a <= b for a, b in zip(values, values[1:])) and values[-1] > values[0]
+        assert all(a <= b for a, b in pairwise(values)) and values[-1] > values[0]
     assert records[-1]["linear_fit_r2"] > 0.999
     assert records[-1]["active_units"] == 0 < records[0]["active_units"]
 

@@ -12,7 +12,6 @@ from l2book import plots
 from l2book.experiments import (
     LINEAR_BOUND,
     Setup,
-    SizeRecord,
     SweepRecord,
     best_record,
     critical_lambda,
@@ -129,7 +128,9 @@ def test_linearity_figure_plots_norm_fraction_and_r2():
 def test_preactivation_histograms_hold_the_networks_pre_activations():
     lams = (0.0, 1.0)
     figure = plots.preactivations_figure(lams, SMALL)
-    for ax, lam in zip(figure.axes[: len(lams)], lams):  # the panels; the tanh curves' twin axes come after
+    for ax, lam in zip(
+        figure.axes[: len(lams)], lams, strict=True
+    ):  # the panels; the tanh curves' twin axes come after
         values = hidden_preactivations(train(SMALL, lam), SMALL.data().X_test)[0]
         heights = [bar.get_height() for bar in ax.containers[0]]  # the histogram's bars
         assert sum(heights) == pytest.approx(1.0)  # bars are fractions of all pre-activations
