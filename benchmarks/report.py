@@ -30,6 +30,17 @@ def format_header(record: dict) -> str:
     return "\n".join(lines)
 
 
+def format_load(record: dict) -> str:
+    """Return how busy the machine was: the one-minute load average at the start and end of the run."""
+    load = record.get("load") or {}
+    if load.get("start") is None:
+        return "Load average: not reported by this system"
+    cores = record["machine"]["cores"]
+    busy = max(load["start"], load["end"]) > cores
+    verdict = "other programs competed for the cores" if busy else "no more demand than cores"
+    return f"Load average {load['start']:.2f} at the start, {load['end']:.2f} at the end ({cores} cores): {verdict}"
+
+
 def format_table(record: dict) -> str:
     """Return the rows as a Markdown table: what was compared, the times, the ratio and its target."""
     lines = [

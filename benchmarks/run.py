@@ -1,6 +1,6 @@
 """Run l2book's benchmarks and print a table of ratios, each measured side by side in this run.
 
-    python benchmarks/run.py                          # about two minutes on 2 cores
+    python benchmarks/run.py                          # about five minutes on 2 cores
     python benchmarks/run.py --json-out benchmarks/results.json
 
 Every row divides a median time (or memory) by a baseline measured in the same
@@ -318,6 +318,14 @@ def worker_environment(keep_openblas: bool) -> tuple[dict[str, str], dict[str, s
     return env, had
 
 
+def _load_average() -> float | None:
+    """Return the one-minute load average (how many programs wanted a core), where the OS reports it."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
 def _selected(only: str | None, measure: str, network: str) -> bool:
     """Return whether ``--only`` selects the row (every row when it is not given)."""
     return only is None or only.lower() in f"{measure} {network}".lower()
@@ -326,7 +334,7 @@ def _selected(only: str | None, measure: str, network: str) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run every benchmark, print the table, and return 0 (1 if a worker failed)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeats", type=int, default=7, help="repetitions per row (default 7)")
+    parser.add_argument("--repeats", type=int, default=9, help="repetitions per row (default 9)")
     parser.add_argument("--sample", type=float, default=0.1, help="seconds per timed sample (default 0.1)")
     parser.add_argument("--json-out", type=Path, help="also write the record as JSON to this file")
     parser.add_argument("--only", metavar="TEXT", help="run only the rows whose measure or network contains TEXT")
@@ -339,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     env, had = worker_environment(args.keep_openblas_env)
     torch = importlib.util.find_spec("torch") is not None
     workers = Workers(env)
+    load_at_start = _load_average()
     try:
         record = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -361,8 +370,10 @@ def main(argv: list[str] | None = None) -> int:
             for dtype in ("float64", "float32"):
                 if _selected(args.only, "working memory / activations kept", network_label(network)):
                     record["rows"].append(measure_memory(workers, network, dtype))
+        record["load"] = {"start": load_at_start, "end": _load_average()}
     finally:
         workers.close()
+    print(report.format_load(record))
     print()
     print(report.format_table(record))
     for row in report.missed(record):

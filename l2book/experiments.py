@@ -33,25 +33,37 @@ from l2book._checks import Layer, choice, example_count, float_array, layer_list
 from l2book.network import ACTIVATIONS, forward, gradients, init_params
 from l2book.optim import weight_decay_step
 
-#: The λ grid of the book: λ = 0, then half-decades from 0.01 to 100.
 LAMS = (0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
-#: Training-set sizes of the "more data" sweep (each set contains the previous one).
-SIZES = (25, 50, 100, 200, 400, 800)
+"""The λ grid of the book: λ = 0, then half-decades from 0.01 to 100."""
 
-#: In tanh's linear region ``tanh z`` is within this fraction of ``z``: ``1 − tanh(z)/z ≤ 0.05``.
+SIZES = (25, 50, 100, 200, 400, 800)
+"""Training-set sizes of the "more data" sweep (each set contains the previous one)."""
+
 LINEARITY_TOLERANCE = 0.05
-#: Half-width of tanh's linear region. ``tanh(z)/z = 1 − z²/3 + 2z⁴/15 − …``, so
-#: ``1 − tanh(z)/z ≈ z²/3``; requiring ``z²/3 ≤ 5 %`` gives ``|z| ≤ √0.15 ≈ 0.387``. The series
-#: alternates, so the true error at the bound is a little smaller (4.7 %): the bound is safe.
+"""In tanh's linear region ``tanh z`` is within this fraction of ``z``: ``1 − tanh(z)/z ≤ 0.05``."""
+
 LINEAR_BOUND = math.sqrt(3 * LINEARITY_TOLERANCE)
-#: A hidden unit is *active* when its output's standard deviation over the inputs exceeds
-#: this. Working units here vary by 0.01–1 (tanh outputs lie in [−1, 1]), switched-off ones
-#: by 1e-5 or far less; units caught on their way out at the end of training fall between,
-#: which is why chapter 5 prints the counts for thresholds from 1e-4 to 1e-2 as well.
+"""Half-width of tanh's linear region, ``√0.15 ≈ 0.387``.
+
+``tanh(z)/z = 1 − z²/3 + 2z⁴/15 − …``, so ``1 − tanh(z)/z ≈ z²/3``; requiring
+``z²/3 ≤ 5 %`` gives ``|z| ≤ √0.15``. The series alternates, so the true error
+at the bound is a little smaller (4.7 %): the bound is on the safe side.
+"""
+
 ACTIVE_STD = 1e-3
-#: Logits whose spread (max − min over the inputs) is at most this are a constant function:
-#: an affine fit is then exact (R² = 1). Below it the "variation" is floating-point rounding.
+"""A hidden unit is *active* when its output's standard deviation over the inputs exceeds this.
+
+Working units here vary by 0.01–1 (tanh outputs lie in [−1, 1]), switched-off
+ones by 1e-5 or far less; units caught on their way out at the end of training
+fall between, which is why chapter 5 prints the counts for thresholds from
+1e-4 to 1e-2 as well.
+"""
+
 CONSTANT_SPREAD = 1e-8
+"""Logits whose spread (max − min over the inputs) is at most this are a constant function.
+
+An affine fit is then exact (R² = 1). Below it the "variation" is floating-point rounding.
+"""
 
 # Mean and variance of the noiseless two moons of scikit-learn's make_moons (t uniform in [0, π]):
 # x₁ is cos t or 1 − cos t, mean 1/2, variance 3/4; x₂ is sin t or 1/2 − sin t, mean 1/4,
@@ -515,8 +527,8 @@ def linear_fraction(
         Inputs, one column per example.
     activation : {"tanh", "relu", "linear"}
         Hidden-layer activation of the network.
-    bound : float, default :data:`LINEAR_BOUND`
-        Half-width of the region, ``> 0``.
+    bound : float, default LINEAR_BOUND
+        Half-width of the region, ``> 0``; :data:`LINEAR_BOUND` is tanh's 5 % region.
 
     Returns
     -------
@@ -609,8 +621,8 @@ def active_units(
         Inputs, one column per example.
     activation : {"tanh", "relu", "linear"}
         Hidden-layer activation of the network.
-    threshold : float, default :data:`ACTIVE_STD`
-        Smallest standard deviation, ``> 0``, of an active unit's output.
+    threshold : float, default ACTIVE_STD
+        Smallest standard deviation, ``> 0``, of an active unit's output (see :data:`ACTIVE_STD`).
 
     Returns
     -------
@@ -666,6 +678,8 @@ def evaluate(params: Sequence[Layer], data: Dataset, lam: float, *, activation: 
     30
     """
     lam = nonnegative("lam", lam)
+    if not isinstance(data, Dataset):
+        raise TypeError(f"data must be a Dataset, e.g. Setup().data(), got {type(data).__name__}")
     X_test = data.X_test
     return SweepRecord(
         lam=lam,
@@ -689,8 +703,8 @@ def lambda_sweep(
 
     Parameters
     ----------
-    lams : sequence of float, default :data:`LAMS`
-        The values of ``λ``, each ``≥ 0`` with ``lr·λ/m_train < 1``.
+    lams : sequence of float, default LAMS
+        The values of ``λ``, each ``≥ 0`` with ``lr·λ/m_train < 1``; :data:`LAMS` is the book's grid.
     setup : Setup, optional
         The experiment; the book's default ``Setup()`` if omitted.
     progress : callable, optional
@@ -735,8 +749,8 @@ def size_sweep(
 
     Parameters
     ----------
-    sizes : sequence of int, default :data:`SIZES`
-        Training-set sizes, each ``≥ 1``.
+    sizes : sequence of int, default SIZES
+        Training-set sizes, each ``≥ 1``; :data:`SIZES` are the book's.
     setup : Setup, optional
         The experiment whose ``m_train`` is replaced by each size.
     progress : callable, optional
@@ -794,9 +808,7 @@ def best_record(records: Sequence[SweepRecord]) -> SweepRecord:
     >>> best_record(records).lam in (0.0, 1.0)
     True
     """
-    if isinstance(records, (str, bytes)) or not isinstance(records, Sequence) or not records:
-        raise TypeError(f"records must be a non-empty sequence of SweepRecord, got {records!r}")
-    return max(records, key=lambda record: (record.test_accuracy, -record.lam))
+    return max(_records(records), key=lambda record: (record.test_accuracy, -record.lam))
 
 
 def critical_lambda(X: np.ndarray, Y: np.ndarray) -> float:
@@ -866,6 +878,7 @@ def format_table(records: Sequence[SweepRecord]) -> str:
         lam  train_accuracy  test_accuracy  weight_norm  linear_fraction  linear_fit_r2  active_units
        0.3           0.910          0.844        5.260            0.474         0.8197         30/30
     """
+    records = _records(records)
     lines = [
         f"{'lam':>7}  {'train_accuracy':>14}  {'test_accuracy':>13}  {'weight_norm':>11}  "
         f"{'linear_fraction':>15}  {'linear_fit_r2':>13}  {'active_units':>12}"
@@ -915,6 +928,16 @@ def _setup(setup: Any) -> Setup:
     if not isinstance(setup, Setup):
         raise TypeError(f"setup must be a Setup, got {type(setup).__name__}")
     return setup
+
+
+def _records(records: Any) -> list[SweepRecord]:
+    """Validate a non-empty sequence of SweepRecord."""
+    if isinstance(records, (str, bytes)) or not isinstance(records, Sequence) or not records:
+        raise TypeError(f"records must be a non-empty sequence of SweepRecord, got {records!r}")
+    for index, record in enumerate(records):
+        if not isinstance(record, SweepRecord):
+            raise TypeError(f"records[{index}] must be a SweepRecord, got {type(record).__name__}")
+    return list(records)
 
 
 def _lams(lams: Any, setup: Setup) -> list[float]:

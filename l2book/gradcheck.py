@@ -15,6 +15,7 @@ from l2book.network import (
     _forward_pass,
     gradients,
     unchecked_cost,
+    unchecked_gradients,
 )
 
 #: Default pass/fail bounds on the relative error, by the dtype of the analytic gradient.
@@ -256,7 +257,10 @@ def check_gradients(
     if directions is not None and (isinstance(directions, bool) or not isinstance(directions, int) or directions < 1):
         raise ValueError(f"directions must be None or an integer >= 1, got {directions!r}")
     bound = THRESHOLDS[params[0].W.dtype] if threshold is None else positive("threshold", threshold)
-    analytic = gradient_fn(params, X, Y, lam, activation=activation, loss=loss)
+    if gradient_fn is gradients:  # the inputs were validated just above: no need to again
+        analytic = unchecked_gradients(params, X, Y, lam, activation, loss)
+    else:
+        analytic = gradient_fn(params, X, Y, lam, activation=activation, loss=loss)
     analytic = [Layer(np.asarray(dW, np.float64), np.asarray(db, np.float64)) for dW, db in analytic]
     # The reference is computed in float64 whatever the network's dtype. Validated once
     # above: the many cost evaluations below skip validation. Nothing below writes
@@ -342,7 +346,9 @@ def _directional_check(
     first = W1 @ reference.X
     first += b1
     # g·S, and W·S for the penalty, for a step S: both in one matrix-vector product.
-    probes = np.stack([_flat(analytic), _flat([Layer(W, np.zeros_like(b)) for W, b in params])])
+    probes = np.empty((2, sum(W.size + b.size for W, b in params)))
+    _flat(analytic, out=probes[0])
+    _flat([Layer(W, np.zeros_like(b)) for W, b in params], out=probes[1])
     penalty_scale = 2 * reference.lam / reference.X.shape[1]
     exact, estimated = [], []
     for _ in range(k):
@@ -414,9 +420,9 @@ def _with_array_at(
     return cost_of
 
 
-def _flat(layers: list[Layer]) -> np.ndarray:
-    """Concatenate every ``W`` and ``b`` into one vector."""
-    return np.concatenate([array.ravel() for layer in layers for array in layer])
+def _flat(layers: list[Layer], out: np.ndarray | None = None) -> np.ndarray:
+    """Concatenate every ``W`` and ``b`` into one vector (into ``out`` if given)."""
+    return np.concatenate([array.ravel() for layer in layers for array in layer], out=out)
 
 
 def _value_of(f: Callable[[np.ndarray], float], x: np.ndarray) -> float:

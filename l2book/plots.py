@@ -59,10 +59,12 @@ CLASS_COLOURS = ("#0072B2", "#E69F00")
 TANH_COLOUR = "#009E73"
 RELU_COLOUR = "#CC79A7"
 
-#: Resolution of the parts of a figure drawn as images (the shaded probability maps).
 SVG_RASTER_DPI = 150
-#: Fixed salt of the SVG element ids, so that two renderings of one figure are identical.
+"""Resolution of the parts of a figure drawn as images (the shaded probability maps)."""
+
 SVG_HASH_SALT = "l2book"
+"""Fixed salt of the SVG element ids, so that two renderings of one figure are identical."""
+
 _STYLE = {
     "font.size": 9,
     "axes.titlesize": 9,
@@ -529,8 +531,6 @@ def unit_norms_figure(lams: Sequence[float] | None = None) -> Figure:
     return figure
 
 
-#: The book's figures by name: each function returns the figure as SVG text.
-#: The site publishes them as ``figures/NAME.svg``.
 FIGURES: dict[str, Callable[[], str]] = {
     "accuracy-vs-lambda": lambda: svg_text(accuracy_vs_lambda_figure()),
     "accuracy-vs-m": lambda: svg_text(accuracy_vs_m_figure()),
@@ -541,6 +541,10 @@ FIGURES: dict[str, Callable[[], str]] = {
     "active-units": lambda: svg_text(active_units_figure()),
     "unit-norms": lambda: svg_text(unit_norms_figure()),
 }
+"""The book's figures by name: each function returns the figure as SVG text.
+
+The site publishes them as ``figures/NAME.svg``; ``python -m l2book figures OUTDIR`` writes them all.
+"""
 
 
 def _three_lambdas(setup: Setup) -> list[float]:

@@ -429,8 +429,19 @@ def test_size_sweep_trains_at_lambda_zero_on_nested_sets():
 def test_best_record_prefers_test_accuracy_then_the_smaller_lambda():
     records = [SweepRecord(lam, 1.0, acc, 1.0, 0.5, 0.9, 3, 3) for lam, acc in ((0.0, 0.7), (1.0, 0.8), (3.0, 0.8))]
     assert best_record(records).lam == 1.0
+
+
+@pytest.mark.parametrize("function", [best_record, format_table])
+def test_record_functions_reject_what_is_not_a_list_of_records(function):
     with pytest.raises(TypeError, match="records"):
-        best_record([])
+        function([])
+    with pytest.raises(TypeError, match=r"records\[1\]"):
+        function([SweepRecord(0.0, 1.0, 1.0, 1.0, 0.5, 0.9, 3, 3), {"lam": 1.0}])
+
+
+def test_evaluate_rejects_data_that_is_not_a_dataset():
+    with pytest.raises(TypeError, match="data"):
+        evaluate(train(SMALL, 0.0), (1, 2, 3, 4), 0.0)
 
 
 def test_format_table_has_a_header_of_field_names_and_a_row_per_record():
