@@ -39,6 +39,11 @@ def sgd_step(params: Sequence[Layer], grads: Sequence[Layer], lr: float) -> list
     --------
     weight_decay_step : the same step written as a decay of ``W``.
 
+    Notes
+    -----
+    Chapter [3, Weight decay](03-weight-decay.md) shows it equals :func:`weight_decay_step`
+    on the regularized gradient.
+
     Examples
     --------
     >>> import numpy as np

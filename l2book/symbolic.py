@@ -110,8 +110,15 @@ def weight_decay_update() -> Derivation:
     0
     """
     W, dW = sp.symbols(r"W \frac{\partial{}J}{\partial{}W}")
-    step = W - alpha * (dW + lam / m * W)
-    return Derivation(step, sp.collect(sp.expand(step), W))
+    collected = sp.collect(sp.expand(W - alpha * (dW + lam / m * W)), W)
+    # Unevaluated atoms only fix the display order, (1 − αλ/m) W − α ∂J/∂W;
+    # the displayed form must still equal what SymPy collected.
+    shown_W, shown_dW = sp.UnevaluatedExpr(W), sp.UnevaluatedExpr(dW)
+    step = sp.Add(shown_W, -alpha * sp.Add(shown_dW, lam / m * shown_W, evaluate=False), evaluate=False)
+    decayed = (1 - alpha * lam / m) * shown_W - alpha * shown_dW
+    if sp.simplify(decayed.doit() - collected) != 0 or sp.simplify(step.doit() - collected) != 0:
+        raise ArithmeticError("the weight-decay form does not match the collected gradient step")
+    return Derivation(step, decayed)
 
 
 def weight_decay_identity() -> sp.Expr:
