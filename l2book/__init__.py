@@ -48,7 +48,7 @@ __all__ = [
 __version__ = "0.1.0"
 
 # Submodules that pull in heavy dependencies load on first attribute access.
-_LAZY_SUBMODULES = ("symbolic",)
+_LAZY_SUBMODULES = ("symbolic", "experiments", "conventions", "plots")
 
 
 def __getattr__(name: str) -> Any:

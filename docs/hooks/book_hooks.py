@@ -88,9 +88,7 @@ def formula_registry() -> Registry:
 
 
 def figure_registry() -> Registry:
-    """Return ``l2book.plots.FIGURES``, or no figures while that module does not exist yet."""
-    if importlib.util.find_spec("l2book.plots") is None:
-        return {}
+    """Return ``l2book.plots.FIGURES`` (imported here: matplotlib is needed only to build the site)."""
     return importlib.import_module("l2book.plots").FIGURES
 
 
