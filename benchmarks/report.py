@@ -82,13 +82,20 @@ def _size(size: float) -> str:
 
 
 def _ratio(row: dict) -> str:
-    return "—" if row.get("median") is None else f"{row['median']:.2f}"
+    return "—" if row.get("median") is None else _number(row["median"])
 
 
 def _spread(row: dict) -> str:
-    if row.get("median") is None or row["low"] == row["high"]:
-        return "exact" if row.get("median") is not None else "—"
-    return f"{row['low']:.2f}–{row['high']:.2f}"
+    if row.get("median") is None:
+        return "—"
+    if row["low"] == row["high"]:
+        return "exact"
+    return f"{_number(row['low'])}–{_number(row['high'])}"
+
+
+def _number(ratio: float) -> str:
+    """Return a ratio with two decimals, or three significant digits below 0.1."""
+    return f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.3f}"
 
 
 def _target(row: dict) -> str:

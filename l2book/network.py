@@ -31,7 +31,7 @@ OUTPUT_OF_LOSS = {"cross_entropy": "sigmoid", "mse": "identity"}
 #: rows of ``Wᵀ dZ`` made at once; OpenBLAS runs a 256-row product as fast as the whole one.
 PRODUCT_BLOCK_ROWS = 256
 #: bytes of ``(λ/m)·W`` made at once: a block that stays in the cache.
-ELEMENTWISE_BLOCK_BYTES = 2**16
+ELEMENTWISE_BLOCK_BYTES = 2**17
 
 
 def init_params(layer_dims: Sequence[int], *, seed: int = 0, dtype: type = np.float64) -> list[Layer]:
@@ -260,10 +260,10 @@ def _weight_gradient(dZ: np.ndarray, A_prev: np.ndarray, W: np.ndarray, decay: f
     dW = dZ @ A_prev.T
     if decay:
         scale = W.dtype.type(decay)
-        # A few rows at a time, so (λ/m)·W never exists at full size: no temporary as big as W.
-        step = max(1, ELEMENTWISE_BLOCK_BYTES // (W.itemsize * W.shape[1]))
-        for start in range(0, len(W), step):
-            dW[start : start + step] += W[start : start + step] * scale
+        # A few rows at a time, so that (λ/m)·W never exists at full size: no temporary as big as W.
+        for rows in _row_blocks(len(W), ELEMENTWISE_BLOCK_BYTES // W[0].nbytes):
+            block = dW[rows]
+            block += W[rows] * scale
     return dW
 
 
@@ -275,10 +275,17 @@ def _hidden_delta(W: np.ndarray, dZ: np.ndarray, A: np.ndarray, activation: str)
     ``Wᵀ dZ`` is made a block of rows at a time, never at full size.
     """
     slope = _slope_in_place(A, activation)
-    step = PRODUCT_BLOCK_ROWS
-    for start in range(0, len(slope), step):
-        slope[start : start + step] *= W[:, start : start + step].T @ dZ
+    for rows in _row_blocks(len(slope), PRODUCT_BLOCK_ROWS):
+        block = slope[rows]
+        block *= W[:, rows].T @ dZ
     return slope
+
+
+def _row_blocks(rows: int, step: int) -> list[slice]:
+    """Return slices of at most ``step`` (≥ 1) consecutive rows covering ``rows`` rows: one slice if they fit."""
+    if rows <= step:
+        return [slice(None)]
+    return [slice(start, start + step) for start in range(0, rows, max(1, step))]
 
 
 def unchecked_cost(

@@ -16,7 +16,6 @@ out of the site.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import re
 from collections.abc import Callable, Mapping
 
