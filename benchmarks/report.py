@@ -26,6 +26,9 @@ def format_header(record: dict) -> str:
     ]
     if machine.get("torch"):
         lines.append(f"PyTorch {machine['torch']} ({machine['torch_blas']}), 1 thread, in its own process")
+    networks = ", ".join(f"{name} {label}" for name, label in record.get("networks", {}).items())
+    if networks:
+        lines.append(f"Networks (tanh, cross-entropy, λ = {record['lam']:g}): {networks}")
     lines.append(f"Each ratio: median of {record['repeats']} interleaved repetitions; spread: lowest and highest")
     return "\n".join(lines)
 
@@ -42,17 +45,25 @@ def format_load(record: dict) -> str:
 
 
 def format_table(record: dict) -> str:
-    """Return the rows as a Markdown table: what was compared, the times, the ratio and its target."""
-    lines = [
-        "| measure | network | dtype | threads | medians | ratio | spread | target |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for row in record["rows"]:
-        lines.append(
-            f"| {row['measure']} | {row['network']} | {row['dtype']} | {row['threads']} "
-            f"| {_amounts(row)} | {_ratio(row)} | {_spread(row)} | {_target(row)} |"
+    """Return the rows as an aligned table: what was compared, the two medians, the ratio and its target."""
+    header = ("measure", "network", "dtype", "threads", "medians", "ratio", "spread", "target")
+    cells = [header] + [
+        (
+            row["measure"],
+            row["network"],
+            row["dtype"],
+            row["threads"],
+            _amounts(row),
+            _ratio(row),
+            _spread(row),
+            _target(row),
         )
-    return "\n".join(lines)
+        for row in record["rows"]
+    ]
+    widths = [max(len(line[column]) for line in cells) for column in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() for line in cells
+    )
 
 
 def missed(record: dict) -> list[dict]:
@@ -72,13 +83,18 @@ def _duration(seconds: float) -> str:
     """Return e.g. ``1.14 s``, ``137 ms`` or ``67.2 µs`` (three significant digits)."""
     for scale, unit in ((1, "s"), (1e-3, "ms"), (1e-6, "µs")):
         if seconds >= scale:
-            return f"{seconds / scale:.3g} {unit}"
-    return f"{seconds / 1e-9:.3g} ns"
+            return f"{_digits(seconds / scale)} {unit}"
+    return f"{_digits(seconds / 1e-9)} ns"
 
 
 def _size(size: float) -> str:
-    """Return e.g. ``1.07 MB`` or ``72.3 kB`` (decimal units, three significant digits)."""
-    return f"{size / 1e6:.3g} MB" if size >= 1e6 else f"{size / 1e3:.3g} kB"
+    """Return e.g. ``1.07 MB`` or ``72.1 kB`` (decimal units, three significant digits)."""
+    return f"{_digits(size / 1e6)} MB" if size >= 1e6 else f"{_digits(size / 1e3)} kB"
+
+
+def _digits(value: float) -> str:
+    """Return ``value`` (below 1000) with three significant digits, trailing zeros kept: 6.00, 14.4, 158."""
+    return f"{value:.2f}" if value < 10 else f"{value:.1f}" if value < 100 else f"{value:.0f}"
 
 
 def _ratio(row: dict) -> str:

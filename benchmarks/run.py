@@ -1,6 +1,6 @@
 """Run l2book's benchmarks and print a table of ratios, each measured side by side in this run.
 
-    python benchmarks/run.py                          # about five minutes on 2 cores
+    python benchmarks/run.py                          # about two minutes on 2 cores
     python benchmarks/run.py --json-out benchmarks/results.json
 
 Every row divides a median time (or memory) by a baseline measured in the same
@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import report
-from cases import network_label
+from cases import LAM, NETWORKS, network_label
 
 HERE = Path(__file__).resolve().parent
 #: Set on some processors for older OpenBLAS builds; a current NumPy runs slower kernels with them.
@@ -244,7 +244,7 @@ def _row_record(
     """Return one row of the record: what was compared, medians, spread and every repetition."""
     return {
         "measure": measure,
-        "network": network_label(side.network) if side.network != "—" else "—",
+        "network": side.network,
         "dtype": side.dtype,
         "threads": str(side.threads) if side.threads is not None else "default",
         "unit": "seconds",
@@ -262,7 +262,7 @@ def skipped_record(row: Row, reason: str) -> dict:
     """Return the row of a comparison that could not run (e.g. PyTorch is not installed)."""
     return {
         "measure": row.measure,
-        "network": network_label(row.subject.network),
+        "network": row.subject.network,
         "dtype": row.subject.dtype,
         "threads": str(row.subject.threads),
         "unit": "seconds",
@@ -344,7 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=9, help="repetitions per row (default 9)")
     parser.add_argument("--sample", type=float, default=0.1, help="seconds per timed sample (default 0.1)")
     parser.add_argument("--json-out", type=Path, help="also write the record as JSON to this file")
-    parser.add_argument("--only", metavar="TEXT", help="run only the rows whose measure or network contains TEXT")
+    parser.add_argument(
+        "--only", metavar="TEXT", help="run only the rows whose measure or network (small, medium, large) contains TEXT"
+    )
     parser.add_argument(
         "--keep-openblas-env",
         action="store_true",
@@ -358,13 +360,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         record = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "networks": {name: network_label(name) for name in NETWORKS},
+            "lam": LAM,
             "repeats": args.repeats,
             "machine": machine(workers, had, args.keep_openblas_env, torch),
             "rows": [],
         }
         print(report.format_header(record), flush=True)
         for row in timing_rows():
-            if not _selected(args.only, row.measure, network_label(row.subject.network)):
+            if not _selected(args.only, row.measure, row.subject.network):
                 continue
             if "torch" in (row.subject.worker, row.baseline.worker) and not torch:
                 record["rows"].append(skipped_record(row, "PyTorch is not installed"))
@@ -375,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
             record["rows"].append(measure_import(env, max(11, args.repeats)))
         for network in ("small", "medium", "large"):
             for dtype in ("float64", "float32"):
-                if _selected(args.only, "working memory / activations kept", network_label(network)):
+                if _selected(args.only, "working memory / activations kept", network):
                     record["rows"].append(measure_memory(workers, network, dtype))
         record["load"] = {"start": load_at_start, "end": _load_average()}
     finally:

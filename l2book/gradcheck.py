@@ -441,9 +441,9 @@ def _with_array_at(
     return cost_of
 
 
-def _flat(layers: list[Layer], out: np.ndarray | None = None) -> np.ndarray:
-    """Concatenate every ``W`` and ``b`` into one vector (into ``out`` if given)."""
-    return np.concatenate([array.ravel() for layer in layers for array in layer], out=out)
+def _flat(layers: list[Layer]) -> np.ndarray:
+    """Concatenate every ``W`` and ``b`` into one vector."""
+    return np.concatenate([array.ravel() for layer in layers for array in layer])
 
 
 def _value_of(f: Callable[[np.ndarray], float], x: np.ndarray) -> float:
