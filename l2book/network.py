@@ -260,6 +260,9 @@ def _weight_gradient(dZ: np.ndarray, A_prev: np.ndarray, W: np.ndarray, decay: f
     dW = dZ @ A_prev.T
     if decay:
         scale = W.dtype.type(decay)
+        if W.nbytes <= ELEMENTWISE_BLOCK_BYTES:  # small: one step, without the loop's overhead
+            dW += W * scale
+            return dW
         # A few rows at a time, so that (λ/m)·W never exists at full size: no temporary as big as W.
         for rows in _row_blocks(len(W), ELEMENTWISE_BLOCK_BYTES // W[0].nbytes):
             block = dW[rows]
@@ -275,6 +278,9 @@ def _hidden_delta(W: np.ndarray, dZ: np.ndarray, A: np.ndarray, activation: str)
     ``Wᵀ dZ`` is made a block of rows at a time, never at full size.
     """
     slope = _slope_in_place(A, activation)
+    if len(slope) <= PRODUCT_BLOCK_ROWS:  # one block: the whole product at once
+        slope *= W.T @ dZ
+        return slope
     for rows in _row_blocks(len(slope), PRODUCT_BLOCK_ROWS):
         block = slope[rows]
         block *= W[:, rows].T @ dZ
@@ -282,10 +288,9 @@ def _hidden_delta(W: np.ndarray, dZ: np.ndarray, A: np.ndarray, activation: str)
 
 
 def _row_blocks(rows: int, step: int) -> list[slice]:
-    """Return slices of at most ``step`` (≥ 1) consecutive rows covering ``rows`` rows: one slice if they fit."""
-    if rows <= step:
-        return [slice(None)]
-    return [slice(start, start + step) for start in range(0, rows, max(1, step))]
+    """Return slices of ``step`` consecutive rows (at least one; the last may be shorter) covering ``rows`` rows."""
+    step = max(1, step)
+    return [slice(start, start + step) for start in range(0, rows, step)]
 
 
 def unchecked_cost(
