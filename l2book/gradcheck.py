@@ -51,6 +51,11 @@ class GradientCheck:
         ``"W"`` or ``"b"``, whichever is worse in that layer.
     worst_index : tuple of int or None
         Component of that array where ``|g − g̃|`` is largest.
+
+    Notes
+    -----
+    Layers are counted from 0: layer 0 holds ``W^[1]``, ``b^[1]``. Chapter
+    [6, How this book checks itself](06-checks.md) reads these results.
     """
 
     relative_error: float
@@ -102,8 +107,9 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, *, eps: 
     Raises
     ------
     ValueError
-        If ``x ± eps`` rounds back to ``x`` (e.g. ``eps=1e-7`` at ``|x| ≥ 1`` in
-        float32), where the difference quotient would be meaningless.
+        If ``x ± eps`` rounds back to ``x`` (e.g. ``eps=1e-7`` at ``|x| > 2`` in
+        float32, where neighbouring numbers are more than ``2·eps`` apart), where
+        the difference quotient would be meaningless.
 
     See Also
     --------
@@ -164,6 +170,10 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     1.0
     >>> round(relative_error([1.0], [1.1]), 6)          # 0.1 / 2.1
     0.047619
+
+    Notes
+    -----
+    Chapter [6, How this book checks itself](06-checks.md) explains the thresholds.
     """
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
@@ -218,10 +228,11 @@ def check_gradients(
     threshold : float, optional
         Pass/fail bound on the relative error; default by dtype from
         ``THRESHOLDS`` (1e-7 for float64, 1e-5 for float32).
-    gradient_fn : callable, default :func:`gradients`
+    gradient_fn : callable, optional
         The backward pass under test, called as
-        ``gradient_fn(params, X, Y, lam, activation=..., loss=...)``. Pass your
-        own to check it against this library's cost.
+        ``gradient_fn(params, X, Y, lam, activation=..., loss=...)``; this
+        library's :func:`gradients` by default. Pass your own to check it
+        against this library's cost.
 
     Returns
     -------
@@ -237,8 +248,9 @@ def check_gradients(
     -----
     **The tiny-λ trap.** The penalty's gradient ``(λ/m)W`` is small next to
     the data gradient when ``λ`` is small, so a backward pass that forgets it
-    can still pass (missing it at ``λ = 1e-6`` gives a relative error below
-    1e-7). Check with a large ``λ`` as well (e.g. ``λ = m``, where the term is
+    can still pass: the error it causes is about ``‖(λ/m)W‖ / (2‖∂J/∂W‖)``,
+    below 1e-7 for small enough ``λ`` (on chapter 6's network, at ``λ = 1e-8``).
+    Check with a large ``λ`` as well (e.g. ``λ = m``, where the term is
     ``W`` itself), or check the penalty alone with :func:`numerical_gradient`
     of :func:`l2_penalty`. Chapter [6](06-checks.md) shows each planted bug caught.
 

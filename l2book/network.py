@@ -54,6 +54,10 @@ def init_params(layer_dims: Sequence[int], *, seed: int = 0, dtype: type = np.fl
     list of Layer
         One ``Layer(W, b)`` per layer.
 
+    Notes
+    -----
+    Chapter [2, The regularized loss](02-regularized-loss.md) sets out the notation.
+
     Examples
     --------
     >>> params = init_params([2, 4, 1], seed=0)
@@ -98,6 +102,10 @@ def forward(
     -------
     ndarray of shape (n_L, m)
         Predictions in the parameters' dtype.
+
+    Notes
+    -----
+    Chapter [2, The regularized loss](02-regularized-loss.md) sets out the notation.
 
     Examples
     --------
