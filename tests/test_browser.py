@@ -41,11 +41,6 @@ from pathlib import Path
 
 import pytest
 
-from tests import test_site
-
-# The fixture that builds the site with --strict and serves it: one build per test session.
-served_site = test_site.served_site
-
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 SCREENSHOT_DIR = Path(os.environ.get("L2BOOK_SCREENSHOT_DIR", ROOT / "build" / "screenshots"))

@@ -8,18 +8,12 @@ hook file, which takes a fraction of a second.
 
 from __future__ import annotations
 
-import functools
 import html
-import http.server
 import importlib.machinery
 import importlib.util
-import os
 import re
-import subprocess
 import sys
-import threading
 import types
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,42 +39,6 @@ def load_hooks() -> types.ModuleType:
 
 
 hooks = load_hooks()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site without logging every request to stderr."""
-
-    def log_message(self, format: str, *args) -> None:
-        pass
-
-
-@pytest.fixture(scope="session")
-def served_site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
-    """Build the book with ``mkdocs build --strict`` and serve it on 127.0.0.1; yield (site dir, base URL).
-
-    The server is bound before the build because the build needs its address:
-    Material's instant navigation only follows links listed in the sitemap,
-    which is written with ``site_url``.
-    """
-    site_dir = tmp_path_factory.mktemp("site")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site_dir)))
-    base_url = f"http://127.0.0.1:{server.server_port}/"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT,
-        env={**os.environ, "SITE_URL": base_url, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        server.server_close()
-        pytest.fail(f"mkdocs build --strict failed:\n{result.stderr}")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield site_dir, base_url
-    server.shutdown()
-    server.server_close()
-    thread.join()
 
 
 def built_page(site_dir: Path, page: str) -> str:
