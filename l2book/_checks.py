@@ -76,13 +76,18 @@ def real(name: str, value: Any) -> float:
     return number
 
 
+def count(name: str, value: Any, *, minimum: int) -> int:
+    """Return ``value`` as an int if it is an integer (Python or NumPy) ``>= minimum``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    return int(value)
+
+
 def example_count(name: str, value: Any) -> int:
     """Return ``value`` if it is an integer ≥ 1 (a number of examples)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer number of examples, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value!r}")
-    return int(value)
+    return count(name, value, minimum=1)
 
 
 def weight_list(name: str, weights: Any) -> list[np.ndarray]:

@@ -15,6 +15,7 @@ from l2book._checks import (
     FLOAT_DTYPES,
     Layer,
     choice,
+    count,
     float_array,
     layer_list,
     nonnegative,
@@ -72,7 +73,7 @@ def init_params(layer_dims: Sequence[int], *, seed: int = 0, dtype: type = np.fl
             raise ValueError(f"layer_dims[{index}] must be an integer >= 1, got {width!r}")
     if np.dtype(dtype) not in FLOAT_DTYPES:
         raise TypeError(f"dtype must be float32 or float64, got {np.dtype(dtype)}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count("seed", seed, minimum=0))
     return [
         Layer(
             W=(rng.standard_normal((n, n_prev)) / np.sqrt(n_prev)).astype(dtype),
@@ -306,7 +307,8 @@ def unchecked_cost(
 ) -> float:
     """Return :func:`cost` without validating: for callers that validated once and evaluate often."""
     _, Z = _forward_pass(params, X, activation)
-    penalty = lam / (2 * X.shape[1]) * squared_frobenius_norm([layer.W for layer in params])
+    # Skipped at λ = 0: 0 · ‖W‖² would be NaN if ‖W‖² overflowed (float32 weights above ~1e19).
+    penalty = lam / (2 * X.shape[1]) * squared_frobenius_norm([layer.W for layer in params]) if lam else 0.0
     return _data_cost(Z, Y, loss) + penalty
 
 
@@ -354,20 +356,35 @@ def _sigmoid_in_place(Z: np.ndarray) -> np.ndarray:
     return np.reciprocal(Z, out=Z)
 
 
+def _sigmoid(Z: np.ndarray) -> np.ndarray:
+    """Return ``σ(Z)`` as a new array (see :func:`_sigmoid_in_place`)."""
+    return _sigmoid_in_place(Z.copy())
+
+
 def _data_cost(Z: np.ndarray, Y: np.ndarray, loss: str) -> float:
     """Return ``J``, the mean loss over the examples, from the output logits ``Z``."""
     m = Z.shape[1]
     if loss == "cross_entropy":
-        # −y·log σ(z) − (1−y)·log(1−σ(z)) = softplus(z) − y·z, finite for any z.
-        return float(np.sum(np.logaddexp(0, Z) - Y * Z)) / m
+        # −y·log σ(z) − (1−y)·log(1−σ(z)) = max(z, 0) − y·z + log(1 + e^{−|z|}). No two large
+        # terms cancel: for a confident, correct z (y = 1, z ≫ 0) the first two are exactly 0
+        # and the loss e^{−z} survives in log1p to the last bit; and nothing overflows.
+        with np.errstate(under="ignore"):
+            softplus_tail = np.log1p(np.exp(-np.abs(Z)))
+        return float(np.sum(np.maximum(Z, 0) - Y * Z + softplus_tail)) / m
     return 0.5 * float(np.vdot(Z - Y, Z - Y)) / m
 
 
 def _output_delta(Z: np.ndarray, Y: np.ndarray, loss: str) -> np.ndarray:
     """Return ``∂J/∂Z^[L] = (A^[L] − Y)/m``: both loss/output pairs were chosen to give this."""
-    # Z belongs to this backward pass alone, so it becomes dZ in place.
-    dZ = _sigmoid_in_place(Z) if loss == "cross_entropy" else Z
-    dZ -= Y
+    if loss == "cross_entropy":
+        # σ(z) − y written as (1 − y)·σ(z) − y·σ(−z): for y = 1 and z ≫ 0 this is the exact
+        # −σ(−z) instead of 1 − 1 = 0 (float32 rounds σ(z) to 1 from z ≈ 17 on).
+        dZ = (1 - Y) * _sigmoid(Z)
+        dZ -= Y * _sigmoid(-Z)
+    else:
+        # Z belongs to this backward pass alone, so it becomes dZ in place.
+        dZ = Z
+        dZ -= Y
     dZ /= Z.shape[1]
     return dZ
 

@@ -59,12 +59,14 @@ class Derivation:
 
     lhs: sp.Basic
     rhs: sp.Basic
+    #: How ``lhs`` and ``rhs`` are joined in LaTeX: ``=``, or ``\leftarrow`` for an update rule.
+    relation: str = "="
 
     @property
     def latex(self) -> str:
         """``lhs = rhs`` in LaTeX, ready for a ``$$ … $$`` block."""
         # order="none" keeps the terms as built, e.g. (1 − αλ/m) rather than (−αλ/m + 1).
-        return f"{sp.latex(self.lhs, order='none')} = {sp.latex(self.rhs, order='none')}"
+        return f"{sp.latex(self.lhs, order='none')} {self.relation} {sp.latex(self.rhs, order='none')}"
 
 
 def regularized_cost() -> Derivation:
@@ -175,23 +177,79 @@ def tanh_small_weight_limit() -> Derivation:
 
 
 def rescaling_minimum() -> Derivation:
-    """Derive ``min_{c>0} c²a² + b²/c² = 2ab``: the cheapest split of a unit's weights.
+    r"""Derive ``min_{c>0} c²‖w_in‖² + ‖w_out‖²/c² = 2‖w_in‖‖w_out‖``: the cheapest split of a unit's weights.
 
     Scaling a unit's incoming weights by ``c`` and its outgoing weights by
     ``1/c`` leaves a ReLU network's function unchanged, while the L2 penalty of
-    the two becomes ``c²a² + b²/c²`` (``a = ‖w_in‖``, ``b = ‖w_out‖``). At the
-    best ``c`` it is ``2ab``: L2 on two layers penalizes the *product* of each
+    the two becomes ``c²‖w_in‖² + ‖w_out‖²/c²``. At the best ``c`` it is
+    ``2‖w_in‖‖w_out‖``: L2 on two layers penalizes the *product* of each
     unit's norms, so switching a whole unit off is cheap.
 
     Examples
     --------
-    >>> rescaling_minimum().rhs
-    2*a*b
+    >>> print(rescaling_minimum().latex)
+    \min_{c > 0} \left(\lVert{}w_{\mathrm{in}}\rVert^{2} c^{2} + \frac{\lVert{}w_{\mathrm{out}}\rVert^{2}}{c^{2}}\right) = 2 \lVert{}w_{\mathrm{in}}\rVert \lVert{}w_{\mathrm{out}}\rVert
     """
-    a, b, c = sp.symbols("a b c", positive=True)
+    a, b = sp.symbols(r"\lVert{}w_{\mathrm{in}}\rVert \lVert{}w_{\mathrm{out}}\rVert", positive=True)
+    c = sp.Symbol("c", positive=True)
     penalty = c**2 * a**2 + b**2 / c**2
     (best,) = sp.solve(sp.diff(penalty, c), c)
     return Derivation(Minimum(penalty, c), sp.simplify(penalty.subs(c, best)))
+
+
+def scaled_regularized_cost() -> Derivation:
+    r"""Derive ``m·J_reg = Σ_i L(ŷ_i, y_i) + (λ/2) Σ_l ‖W^[l]‖_F²``: the sum of losses against a fixed penalty.
+
+    Examples
+    --------
+    >>> print(sp.latex(scaled_regularized_cost().rhs, order="none"))
+    \sum_{i=1}^{m} \mathcal{L}{\left({\hat{y}}_{i},{y}_{i} \right)} + \frac{\lambda \sum_{l=1}^{L} \left\lVert W^{[l]} \right\rVert_F^{2}}{2}
+    """
+    i = sp.Symbol("i", integer=True, positive=True)
+    m_examples = sp.Symbol("m", integer=True, positive=True)
+    loss = sp.Function(r"\mathcal{L}")(sp.Indexed(r"\hat{y}", i), sp.Indexed("y", i))
+    data = sp.Sum(loss, (i, 1, m_examples)) / m_examples
+    l, L = sp.symbols("l L", integer=True, positive=True)
+    squared_norms = sp.Sum(FrobeniusNorm(sp.Symbol("W^{[l]}")) ** 2, (l, 1, L))
+    scaled = sp.expand(m_examples * (data + lam / (2 * m_examples) * squared_norms))
+    # Shown as the book reads it, losses first; it must still be what SymPy expanded.
+    shown = sp.Add(sp.Sum(loss, (i, 1, m_examples)), lam / 2 * squared_norms, evaluate=False)
+    if sp.simplify(shown.doit() - scaled.doit()) != 0:
+        raise ArithmeticError("m·J_reg does not expand to the sum of losses plus (λ/2)·Σ‖W‖²")
+    return Derivation(sp.Mul(m_examples, sp.Symbol(r"J_{\mathrm{reg}}"), evaluate=False), shown)
+
+
+def adam_updates() -> tuple[Derivation, Derivation]:
+    r"""Return Adam's update with L2 in the gradient (coupled) and with decoupled weight decay (AdamW).
+
+    ``ĝ(·)`` and ``v̂(·)`` stand for Adam's bias-corrected running means of a
+    gradient and of its square (Adam's papers write ``m̂``; here ``m`` counts
+    examples). Coupled, the penalty's gradient ``(λ/m)W`` goes through both;
+    decoupled, the weights are shrunk by ``1 − αλ/m`` as under SGD. SymPy
+    confirms the two coincide when Adam's rescaling is removed (``ĝ(x) = x``,
+    ``v̂ = 1``, ``ε = 0``: plain gradient descent) and differ otherwise.
+
+    Examples
+    --------
+    >>> coupled, decoupled = adam_updates()
+    >>> print(coupled.relation, decoupled.relation)
+    \leftarrow \leftarrow
+    """
+    W, dJ, epsilon = sp.symbols(r"W \frac{\partial{}J}{\partial{}W} epsilon", positive=True)
+    mean, mean_square = sp.Function(r"\hat{g}"), sp.Function(r"\hat{v}")
+
+    def adam(gradient: sp.Expr) -> sp.Expr:
+        return alpha * mean(gradient) / (sp.sqrt(mean_square(gradient)) + epsilon)
+
+    regularized = dJ + lam / m * W
+    coupled = W - adam(regularized)
+    decoupled = sp.Add((1 - alpha * lam / m) * sp.UnevaluatedExpr(W), -adam(dJ), evaluate=False)
+    as_sgd = {mean: sp.Lambda(z, z), mean_square: sp.Lambda(z, 1), epsilon: 0}
+    if sp.simplify((coupled - decoupled.doit()).subs(as_sgd)) != 0:
+        raise ArithmeticError("coupled and decoupled decay must coincide under plain gradient descent")
+    if sp.simplify(coupled - decoupled.doit()) == 0:
+        raise ArithmeticError("coupled and decoupled decay must differ under Adam")
+    return Derivation(W, coupled, r"\leftarrow"), Derivation(W, decoupled, r"\leftarrow")
 
 
 @dataclass(frozen=True)
@@ -624,6 +682,9 @@ FORMULAS = {
     "tanh_taylor": lambda: tanh_taylor().latex,
     "tanh_small_weight_limit": lambda: tanh_small_weight_limit().latex,
     "rescaling_minimum": lambda: rescaling_minimum().latex,
+    "scaled_regularized_cost": lambda: scaled_regularized_cost().latex,
+    "adam_coupled_update": lambda: adam_updates()[0].latex,
+    "adamw_update": lambda: adam_updates()[1].latex,
     # Chapter 7: Beyond.
     "ridge_gradient": lambda: ridge_gradient().latex,
     "ridge_closed_form": lambda: ridge_closed_form().latex,

@@ -58,6 +58,15 @@ def test_numerical_gradient_rejects_non_finite_values():
         numerical_gradient(lambda v: float("nan"), np.ones(2))
 
 
+def test_relative_error_is_scale_free_at_any_magnitude():
+    a, b = np.array([1.0, 2.0]), np.array([1.0, 2.5])
+    expected = relative_error(a, b)
+    for scale in (1e-300, 1e-160, 1e160, 1e300):
+        assert relative_error(scale * a, scale * b) == pytest.approx(expected, rel=1e-14)
+    with pytest.raises(ValueError, match="a must not be empty"):
+        relative_error([], [])
+
+
 def test_relative_error_properties():
     a, b = np.array([1.0, 2.0]), np.array([1.0, 2.5])
     assert relative_error(a, b) == pytest.approx(0.5 / (np.sqrt(5) + np.sqrt(7.25)))
@@ -77,6 +86,48 @@ def test_correct_gradients_pass(activation, loss, directions):
     params, X, Y = random_problem([3, 5, 4, 2], 7, seed=1)
     result = check_gradients(params, X, Y, lam=0.7, activation=activation, loss=loss, directions=directions)
     assert result.passed and result.relative_error < 1e-8, result
+
+
+def test_directions_and_seed_accept_numpy_integers():
+    params, X, Y = random_problem([3, 4, 2], 5, seed=4)
+    result = check_gradients(params, X, Y, directions=np.int64(3), seed=np.uint8(2))
+    assert result.passed and result.evaluations == 6
+
+
+@pytest.mark.parametrize("directions", [None, 3])
+@pytest.mark.parametrize(
+    ("mangle", "message"),
+    [
+        (lambda grads: grads[:1], r"the result of gradient_fn must have 2 layers"),
+        (lambda grads: [grads[0], Layer(grads[1].W, grads[1].b.ravel())], r"the result of gradient_fn\[1\]\.b must be 2-D"),
+        (lambda grads: [Layer(grads[0].W * np.nan, grads[0].b), grads[1]], r"gradient_fn\[0\]\.W must contain only finite"),
+        (lambda grads: [Layer(grads[0].W.T, grads[0].b), grads[1]], r"gradient_fn\[0\]\.b must have shape \(3, 1\)"),
+    ],
+)
+def test_a_malformed_gradient_fn_result_is_an_error_naming_it(mangle, message, directions):
+    params, X, Y = random_problem([3, 2, 1], 5, seed=4)  # W^[1] is 2×3: a transposed one does not fit
+
+    def malformed(*args, **kwargs):
+        return mangle(gradients(*args, **kwargs))
+
+    with pytest.raises((ValueError, TypeError), match=message):
+        check_gradients(params, X, Y, gradient_fn=malformed, directions=directions)
+
+
+def test_directional_check_catches_a_structured_first_layer_error_for_every_seed():
+    # A backward pass that used inputs shifted by a constant: dW^[1] += c·db^[1]·1ᵀ. With only two
+    # inputs, a rank-one sign pattern on W^[1] cancels this error half the time; independent signs don't.
+    params, X, Y = random_problem([2, 8, 1], 40, seed=3)
+
+    def shifted_inputs(*args, **kwargs):
+        grads = gradients(*args, **kwargs)
+        dW1 = grads[0].W + 0.3 * grads[0].b @ np.ones((1, 2))
+        return [Layer(dW1, grads[0].b), *grads[1:]]
+
+    assert not check_gradients(params, X, Y, 0.1, gradient_fn=shifted_inputs).passed
+    missed = [seed for seed in range(100)
+              if check_gradients(params, X, Y, 0.1, gradient_fn=shifted_inputs, directions=3, seed=seed).passed]
+    assert missed == []
 
 
 def test_result_locates_the_worst_component():
@@ -131,8 +182,8 @@ def test_tiny_lambda_hides_a_missing_regularization_gradient_and_the_recipe_catc
 
     trapped = check_gradients(params, X, Y, lam=1e-7, gradient_fn=forgets_penalty)
     assert trapped.passed  # the trap: the bug is invisible at this λ
-    # Recipe 1: check with a large λ (λ = m makes the term W itself).
-    assert not check_gradients(params, X, Y, lam=6.0, gradient_fn=forgets_penalty).passed
+    # Recipe 1: check with a large λ whose λ/m is not 1 (here λ/m = 10).
+    assert not check_gradients(params, X, Y, lam=60.0, gradient_fn=forgets_penalty).passed
     # Recipe 2: check the penalty's gradient on its own; the buggy pass contributes nothing for it.
     weights = [W for W, _ in params]
     data_only = gradients(params, X, Y, lam=0.0)
@@ -144,6 +195,20 @@ def test_tiny_lambda_hides_a_missing_regularization_gradient_and_the_recipe_catc
     correct = l2_penalty_grad(weights, 1e-7, 6)
     assert relative_error(np.concatenate([g.ravel() for g in correct]),
                           np.concatenate([g.ravel() for g in numeric_penalty_grad])) < 1e-6
+
+
+def test_checking_at_lambda_equal_to_m_alone_misses_a_squared_coefficient():
+    # (λ/m)²·W instead of (λ/m)·W agrees at λ = 0 and at λ = m, where λ/m = 1: hence λ = 10m.
+    params, X, Y = random_problem([3, 4, 2], 6, seed=5)
+
+    def squared_coefficient(params, X, Y, lam=0.0, **kwargs):
+        grads = gradients(params, X, Y, 0.0, **kwargs)
+        m = X.shape[1]
+        return [Layer(g.W + (lam / m) ** 2 * p.W, g.b) for g, p in zip(grads, params)]
+
+    assert check_gradients(params, X, Y, 0.0, gradient_fn=squared_coefficient).passed
+    assert check_gradients(params, X, Y, 6.0, gradient_fn=squared_coefficient).passed
+    assert not check_gradients(params, X, Y, 60.0, gradient_fn=squared_coefficient).passed
 
 
 def _penalty_at(weights, index, replacement, lam, m):
@@ -159,8 +224,10 @@ def test_directional_mode_scales_to_a_large_network():
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"directions": 0}, ValueError, "directions must be None or an integer >= 1"),
-        ({"directions": 2.5}, ValueError, "directions must be None or an integer >= 1"),
+        ({"directions": 0}, ValueError, "directions must be >= 1, got 0"),
+        ({"directions": 2.5}, TypeError, "directions must be an integer, got float"),
+        ({"seed": -1}, ValueError, "seed must be >= 0"),
+        ({"seed": "0"}, TypeError, "seed must be an integer"),
         ({"threshold": -1.0}, ValueError, "threshold must be > 0"),
         ({"lam": -1.0}, ValueError, "lam must be >= 0"),
         ({"activation": "sigmoid"}, ValueError, "activation must be one of"),

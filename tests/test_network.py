@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from l2book import Layer, cost, forward, gradients, init_params, l2_penalty
+from l2book import Layer, check_gradients, cost, forward, gradients, init_params, l2_penalty
 from tests.conftest import random_problem
 
 
@@ -60,6 +60,30 @@ def test_cross_entropy_is_finite_and_exact_for_confident_logits(logit):
     assert cost(params, X, right) == pytest.approx(0.0, abs=1e-300)
     grads = gradients(params, X, wrong)
     assert np.all(np.isfinite(grads[0].W)) and grads[0].b[0, 0] == pytest.approx(np.sign(logit), rel=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("logit", [5.0, 17.0, 25.0, 40.0])
+def test_confident_correct_predictions_keep_full_relative_accuracy(logit, dtype):
+    # y = 1 at z ≫ 0: the loss log(1 + e^{−z}) and its gradient −σ(−z) are tiny but not zero;
+    # computing them as a difference of nearly equal numbers would lose every digit.
+    params = [Layer(np.array([[logit]], dtype), np.array([[0.0]], dtype))]
+    X, Y = np.ones((1, 1), dtype), np.ones((1, 1), dtype)
+    assert cost(params, X, Y) == pytest.approx(np.log1p(np.exp(-logit)), rel=1e-6 if dtype == np.float32 else 1e-14)
+    exact = -1 / (1 + np.exp(logit))
+    assert gradients(params, X, Y)[0].b[0, 0] == pytest.approx(exact, rel=1e-6 if dtype == np.float32 else 1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gradient_check_passes_on_a_confident_network(dtype):
+    # A network whose labels are its own confident predictions (|z| of 5 to 40).
+    params, X, _ = random_problem([3, 6, 1], 20, seed=11)
+    params = [Layer((6 * W).astype(dtype), (6 * b).astype(dtype)) for W, b in params]
+    X = X.astype(dtype)
+    Y = (forward(params, X) > 0.5).astype(dtype)
+    logits = np.abs(forward(params, X, output="identity"))
+    assert logits.max() > 5
+    assert check_gradients(params, X, Y, lam=0.1).passed
 
 
 def test_gradients_of_a_single_sigmoid_unit_by_hand():

@@ -39,7 +39,11 @@ def test_tanh_taylor_coefficients():
 def test_helpers_for_later_chapters():
     assert S.affine_composition().is_zero_matrix
     assert S.tanh_small_weight_limit().rhs == sp.tanh(sp.Symbol("b", real=True))
-    assert S.rescaling_minimum().rhs == 2 * sp.Symbol("a", positive=True) * sp.Symbol("b", positive=True)
+    rescaling = S.rescaling_minimum()
+    norm_in, norm_out = sorted(rescaling.rhs.free_symbols, key=str)
+    assert rescaling.rhs == 2 * norm_in * norm_out
+    c = np.linspace(0.1, 10, 100_001)
+    assert (c**2 * 3.0**2 + 5.0**2 / c**2).min() == pytest.approx(2 * 3.0 * 5.0, rel=1e-8)  # numerically too
 
 
 def test_regularized_cost_definition_prints_the_frobenius_norm():
@@ -50,7 +54,27 @@ def test_regularized_cost_definition_prints_the_frobenius_norm():
 @pytest.mark.parametrize("name", sorted(S.FORMULAS))
 def test_every_registered_formula_renders_as_an_equation(name):
     tex = S.FORMULAS[name]()
-    assert isinstance(tex, str) and " = " in tex
+    assert isinstance(tex, str) and (" = " in tex or r" \leftarrow " in tex)
+
+
+def test_adam_coupled_and_decoupled_updates_agree_only_without_adams_rescaling():
+    coupled, decoupled = S.adam_updates()
+    functions = {type(f) for f in coupled.rhs.atoms(sp.core.function.AppliedUndef)}
+    mean = next(f for f in functions if "g" in f.__name__)
+    mean_square = next(f for f in functions if "v" in f.__name__)
+    epsilon = next(s for s in coupled.rhs.free_symbols if s.name == "epsilon")
+    as_sgd = {mean: sp.Lambda(S.z, S.z), mean_square: sp.Lambda(S.z, 1), epsilon: 0}
+    difference = coupled.rhs - decoupled.rhs.doit()
+    assert sp.simplify(difference.subs(as_sgd)) == 0
+    assert sp.simplify(difference) != 0
+
+
+def test_scaled_cost_is_sum_of_losses_plus_half_lambda_penalty():
+    derivation = S.scaled_regularized_cost()
+    losses, penalty = derivation.rhs.args
+    assert isinstance(losses, sp.Sum) and losses.limits[0][2] == sp.Symbol("m", integer=True, positive=True)
+    assert penalty.as_coeff_Mul()[0] == sp.Rational(1, 2) and S.lam in penalty.free_symbols
+    assert derivation.latex.startswith(r"m J_{\mathrm{reg}} = ")
 
 
 @pytest.mark.parametrize(
