@@ -226,10 +226,11 @@ def gradients(
     -----
     Chapter [3, Weight decay](03-weight-decay.md) derives the ``(λ/m) W`` term;
     chapter [6, How this book checks itself](06-checks.md) verifies the rest.
-    Each activation is overwritten by its layer's delta once backprop has used
-    it, so the call needs less extra memory than the activations themselves;
-    [Performance](performance.md) measures its time against the matrix
-    products it cannot avoid.
+    Backprop must keep every activation of the forward pass; beyond them, each
+    activation is overwritten by its layer's delta once backprop has used it
+    and no temporary as large as a weight matrix is made.
+    [Performance](performance.md) measures the memory, and the time against
+    the matrix products the call cannot avoid.
 
     Examples
     --------

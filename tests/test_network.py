@@ -131,6 +131,13 @@ def test_no_function_modifies_its_inputs(problem):
     np.testing.assert_array_equal(Y, copies[2])
 
 
+def test_lambda_zero_ignores_the_size_of_the_weights():
+    # 0·‖W‖² would be 0·inf = NaN once ‖W‖² overflows float32; at λ = 0 the penalty is skipped.
+    params = [Layer(np.full((1, 2), 1e20, np.float32), np.zeros((1, 1), np.float32))]
+    X, Y = np.full((2, 3), 1e-20, np.float32), np.ones((1, 3), np.float32)
+    assert np.isfinite(cost(params, X, Y, lam=0.0, loss="mse"))
+
+
 def test_single_example_works():
     params, X, Y = random_problem([2, 3, 1], 1, seed=8)
     assert gradients(params, X, Y, lam=1.0)[0].W.shape == (3, 2)
