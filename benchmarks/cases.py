@@ -7,9 +7,14 @@ cases import torch only when called: a NumPy worker never loads it.
 
 from __future__ import annotations
 
+import linecache
+import sys
 import tracemalloc
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import accumulate
+from types import CodeType, FrameType
 
 import numpy as np
 
@@ -123,42 +128,156 @@ def check_case(network: str, dtype: str, directions: int | None) -> Callable[[],
     return lambda: check_gradients(p.params, p.X, p.Y, LAM, directions=directions)
 
 
+# --- Memory ------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Memory:
-    """Memory of one :func:`l2book.gradients` call, in bytes (tracemalloc)."""
+    """Extra memory of one :func:`l2book.gradients` call, and its yardstick, in bytes (tracemalloc).
 
-    peak: int  #: largest traced total during the call, above what was traced before it
+    The extra memory is the largest value, over the whole call, of what the
+    call has allocated and still holds less the gradients it has made by then:
+    those are its result, which the caller keeps. Three measurements bound it
+    from below; ``extra`` is the largest of them, and on every network it is
+    ``by_line``, the only one that sees inside the backward pass.
+    """
+
+    by_line: int  #: the largest, over the lines the call runs, of the line's peak less the gradients made by its end
+    peak_line: str  #: where ``by_line`` is reached: ``"function: source line"``
+    forward: int  #: peak of validation and the forward pass alone, which end holding every activation and no gradient
+    whole: int  #: peak of the whole call less all the gradients it returns (what records before 2026-11-27 reported)
     result: int  #: bytes of the returned gradients
-    activations: int  #: bytes of A^[1], ..., A^[L]: what a backward pass must keep
+    activations: int  #: bytes of A^[1], ..., A^[L-1] and Z^[L]: what a backward pass must keep
 
     @property
-    def working(self) -> int:
-        """Peak memory beyond the result: what the call needs on top of its inputs and output."""
-        return self.peak - self.result
+    def extra(self) -> int:
+        """The call's extra memory: the largest of its three lower bounds."""
+        return max(self.by_line, self.forward, self.whole)
 
     @property
     def ratio(self) -> float:
-        """Working memory per byte of kept activations; 1.0 is the floor of a plain backward pass."""
-        return self.working / self.activations
+        """Extra memory per byte of kept activations: 1.0 is the floor for any backprop that keeps them."""
+        return self.extra / self.activations
 
 
 def gradients_memory(network: str, dtype: str) -> Memory:
-    """Measure the working memory of one :func:`l2book.gradients` call with tracemalloc."""
+    """Measure the extra memory of one :func:`l2book.gradients` call with tracemalloc (deterministic)."""
     p = make_problem(network, dtype)
-    gradients(p.params, p.X, p.Y, LAM)  # anything allocated once per process happens here, untraced
+
+    def call() -> list[Layer]:
+        return gradients(p.params, p.X, p.Y, LAM)
+
+    def forward() -> tuple[list[np.ndarray], np.ndarray]:  # what gradients runs first
+        params, X, _, _ = _checked_problem(p.params, p.X, p.Y, LAM, "tanh", "cross_entropy")
+        return _forward_pass(params, X, "tanh")
+
+    call(), forward()  # anything allocated once per process happens here, untraced
+    grads, whole_peak = _peak_of(call)
+    _, forward_peak = _peak_of(forward)
+    _peak_by_line(call)  # tracing allocates once per function it first traces: here, not below
+    by_line, peak_line = _peak_by_line(call)
+    dims, m = NETWORKS[network]
+    result = _bytes_of(_owners_in(grads))
+    return Memory(
+        by_line=by_line,
+        peak_line=peak_line,
+        forward=forward_peak,
+        whole=whole_peak - result,
+        result=result,
+        activations=sum(dims[1:]) * m * np.dtype(dtype).itemsize,
+    )
+
+
+def _peak_of(function: Callable[[], object]) -> tuple[object, int]:
+    """Return ``function()`` and the peak of the memory it allocated, above what was allocated before it."""
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
-        grads = gradients(p.params, p.X, p.Y, LAM)
-        peak = tracemalloc.get_traced_memory()[1] - before
+        result = function()
+        return result, tracemalloc.get_traced_memory()[1] - before
     finally:
         tracemalloc.stop()
-    dims, m = NETWORKS[network]
-    return Memory(
-        peak=peak,
-        result=sum(array.nbytes for layer in grads for array in layer),
-        activations=sum(dims[1:]) * m * np.dtype(dtype).itemsize,
-    )
+
+
+#: Most lines one measured call may run; gradients runs about a thousand on the large network.
+MAX_TRACED_LINES = 200_000
+
+
+def _peak_by_line(function: Callable[[], object]) -> tuple[int, str]:
+    """Return the largest extra memory of ``function()`` over the lines it runs, and the line.
+
+    Python calls a trace function before every line of the call (``sys.settrace``);
+    there tracemalloc gives the peak since the previous line, and is reset. A
+    line's extra memory is its peak less the outputs made by its end. Outputs
+    are found by weak reference: an array that a line's frame holds (in a local
+    variable, or in a list or tuple of them) and that the call returns was made
+    by then. A line that makes an output is charged its peak less that output,
+    which is exact when the output is the last thing the line allocates, as in
+    ``dW = dZ @ A_prev.T``. The trace function writes into arrays made before
+    tracing starts, so what it keeps is only its record of the arrays seen
+    (subtracted); Python's frame objects and their dicts of locals, which
+    tracing makes, are counted with the call.
+    """
+    peaks = np.zeros(MAX_TRACED_LINES + 1, dtype=np.int64)  # peaks[i]: highest traced memory, event i-1 to i
+    codes: list[CodeType | None] = [None] * MAX_TRACED_LINES  # codes[i], numbers[i]: the line starting at event i
+    numbers = np.zeros(MAX_TRACED_LINES, dtype=np.int64)
+    first_held: dict[int, tuple[weakref.ref, int]] = {}  # id(array) -> (array, first event it was held at)
+    kept = 0  # bytes of first_held
+    events = 0
+
+    def trace(frame: FrameType, event: str, arg: object) -> Callable:
+        nonlocal kept, events
+        peaks[events] = tracemalloc.get_traced_memory()[1] - kept
+        codes[events], numbers[events] = frame.f_code, frame.f_lineno
+        events += 1
+        for owner in _owners_in(frame.f_locals.values()):
+            known = first_held.get(id(owner))
+            if known is None or known[0]() is not owner:
+                before = tracemalloc.get_traced_memory()[0]
+                first_held[id(owner)] = (weakref.ref(owner), events - 1)
+                kept += tracemalloc.get_traced_memory()[0] - before
+        tracemalloc.reset_peak()
+        return trace
+
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        sys.settrace(trace)
+        try:
+            result = function()
+        finally:
+            sys.settrace(None)
+        peaks[events] = tracemalloc.get_traced_memory()[1] - kept  # the last line, to the return
+    finally:
+        tracemalloc.stop()
+    # Each output exists from the first event its array was held at to the end of the call.
+    made = np.zeros(events + 1, dtype=np.int64)
+    for owner in _owners_in([result]):
+        known = first_held.get(id(owner))
+        made[known[1] if known is not None and known[0]() is owner else events] += owner.nbytes
+    outputs = np.cumsum(made)
+    # Line j runs from event j to event j + 1: its peak is peaks[j + 1], its outputs outputs[j + 1].
+    extra = peaks[1 : events + 1] - start - outputs[1:]
+    line = int(np.argmax(extra))
+    code = codes[line]
+    return int(extra[line]), f"{code.co_name}: {linecache.getline(code.co_filename, int(numbers[line])).strip()}"
+
+
+def _owners_in(values: Iterable[object]) -> list[np.ndarray]:
+    """Return the arrays that own the memory of the arrays in ``values`` (or in lists and tuples in them), once each."""
+    owners: dict[int, np.ndarray] = {}
+    for value in values:
+        if isinstance(value, (list, tuple)):
+            owners.update((id(owner), owner) for owner in _owners_in(value))
+        elif isinstance(value, np.ndarray):
+            while isinstance(value.base, np.ndarray):
+                value = value.base
+            owners[id(value)] = value
+    return list(owners.values())
+
+
+def _bytes_of(arrays: list[np.ndarray]) -> int:
+    return sum(array.nbytes for array in arrays)
 
 
 # --- PyTorch side ------------------------------------------------------------------------

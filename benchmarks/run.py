@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 #: Set on some processors for older OpenBLAS builds; a current NumPy runs slower kernels with them.
 OPENBLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 DEFAULT_THREADS = None  # the BLAS library's own default: one thread per core
+MEMORY_MEASURE = "extra memory / activations kept"
 
 
 @dataclass(frozen=True)
@@ -225,17 +226,18 @@ def _import_time(module: str, env: dict[str, str]) -> tuple[float, list[str]]:
 
 
 def measure_memory(workers: Workers, network: str, dtype: str) -> dict:
-    """Return the memory row of ``network``: working memory of gradients / activations kept (deterministic)."""
+    """Return the memory row of ``network``: extra memory of gradients / activations kept (deterministic)."""
     memory = workers.ask("numpy", {"op": "memory", "network": network, "dtype": dtype})
     record = _row_record(
-        "working memory / activations kept",
+        MEMORY_MEASURE,
         Side("numpy", "memory", network, dtype, DEFAULT_THREADS),
         None if network == "small" else 1.0,
         [memory["ratio"]],
-        [memory["working"]],
+        [memory["extra"]],
         [memory["activations"]],
     )
-    return {**record, "unit": "bytes", "threads": "—"}
+    parts = {name: memory[name] for name in ("by_line", "peak_line", "forward", "whole", "result")}
+    return {**record, "unit": "bytes", "threads": "—", "parts": parts}
 
 
 def _row_record(
@@ -379,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
             record["rows"].append(measure_import(env, max(11, args.repeats)))
         for network in ("small", "medium", "large"):
             for dtype in ("float64", "float32"):
-                if _selected(args.only, "working memory / activations kept", network):
+                if _selected(args.only, MEMORY_MEASURE, network):
                     record["rows"].append(measure_memory(workers, network, dtype))
         record["load"] = {"start": load_at_start, "end": _load_average()}
     finally:

@@ -7,7 +7,8 @@ request per line on stdin and answers with one JSON line on stdout:
 - ``{"op": "time", "case": ..., "network": ..., "dtype": ..., "threads": ..., "calls": n}``
   → ``{"seconds": s}``, the mean time of ``n`` calls (the case is built and
   warmed up on first use, outside any timing);
-- ``{"op": "memory", "network": ..., "dtype": ...}`` → tracemalloc bytes of one ``gradients`` call.
+- ``{"op": "memory", "network": ..., "dtype": ...}`` → the extra memory of one ``gradients``
+  call and its parts, in bytes (tracemalloc; see ``cases.gradients_memory``).
 
 Each library runs in its own worker because two BLAS thread pools in one
 process (NumPy's OpenBLAS, PyTorch's MKL and OpenMP) compete for the same
@@ -46,7 +47,7 @@ def answer(request: dict, built: dict, side: str) -> dict:
         return info(side)
     if request["op"] == "memory":
         memory = cases.gradients_memory(request["network"], request["dtype"])
-        return {**asdict(memory), "working": memory.working, "ratio": memory.ratio}
+        return {**asdict(memory), "extra": memory.extra, "ratio": memory.ratio}
     key = (request["case"], request["network"], request["dtype"])
     with threadpool_limits(limits=request["threads"]):  # None: the BLAS library's default
         if key not in built:
