@@ -1,4 +1,4 @@
-"""What the benchmarks time: the networks, l2book's functions, their GEMM floor and PyTorch's versions.
+"""What the benchmarks measure: the networks, l2book's functions, their GEMM floor, PyTorch's versions, memory.
 
 Each ``*_case`` function builds its inputs once and returns a function of no
 arguments that does the timed work, so building is never timed. The PyTorch
@@ -11,9 +11,9 @@ import linecache
 import sys
 import tracemalloc
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import accumulate
 from types import CodeType, FrameType
 
 import numpy as np
@@ -137,21 +137,22 @@ class Memory:
 
     The extra memory is the largest value, over the whole call, of what the
     call has allocated and still holds less the gradients it has made by then:
-    those are its result, which the caller keeps. Three measurements bound it
-    from below; ``extra`` is the largest of them, and on every network it is
-    ``by_line``, the only one that sees inside the backward pass.
+    those are its result, which the caller keeps. ``by_line`` measures it line
+    by line; ``forward`` and ``whole``, measured without tracing, are lower
+    bounds that check it. ``extra`` is the largest of the three: on every
+    network ``by_line``, the only one that sees inside the backward pass.
     """
 
     by_line: int  #: the largest, over the lines the call runs, of the line's peak less the gradients made by its end
     peak_line: str  #: where ``by_line`` is reached: ``"function: source line"``
     forward: int  #: peak of validation and the forward pass alone, which end holding every activation and no gradient
-    whole: int  #: peak of the whole call less all the gradients it returns (what records before 2026-11-27 reported)
+    whole: int  #: peak of the whole call less all the gradients it returns (earlier records' "working memory")
     result: int  #: bytes of the returned gradients
     activations: int  #: bytes of A^[1], ..., A^[L-1] and Z^[L]: what a backward pass must keep
 
     @property
     def extra(self) -> int:
-        """The call's extra memory: the largest of its three lower bounds."""
+        """The call's extra memory: the largest of the three measurements."""
         return max(self.by_line, self.forward, self.whole)
 
     @property
@@ -190,13 +191,24 @@ def gradients_memory(network: str, dtype: str) -> Memory:
 
 def _peak_of(function: Callable[[], object]) -> tuple[object, int]:
     """Return ``function()`` and the peak of the memory it allocated, above what was allocated before it."""
-    tracemalloc.start()
-    try:
+    with _tracing_allocations():
         before = tracemalloc.get_traced_memory()[0]
         result = function()
         return result, tracemalloc.get_traced_memory()[1] - before
+
+
+@contextmanager
+def _tracing_allocations() -> Iterator[None]:
+    """Trace allocations with tracemalloc, from a fresh peak; stop afterwards unless it was already on."""
+    started = not tracemalloc.is_tracing()
+    if started:
+        tracemalloc.start()
+    tracemalloc.reset_peak()
+    try:
+        yield
     finally:
-        tracemalloc.stop()
+        if started:
+            tracemalloc.stop()
 
 
 #: Most lines one measured call may run; gradients runs about a thousand on the large network.
@@ -227,6 +239,8 @@ def _peak_by_line(function: Callable[[], object]) -> tuple[int, str]:
 
     def trace(frame: FrameType, event: str, arg: object) -> Callable:
         nonlocal kept, events
+        if events == MAX_TRACED_LINES:
+            raise RuntimeError(f"the measured call ran more than MAX_TRACED_LINES = {MAX_TRACED_LINES} lines")
         peaks[events] = tracemalloc.get_traced_memory()[1] - kept
         codes[events], numbers[events] = frame.f_code, frame.f_lineno
         events += 1
@@ -239,17 +253,15 @@ def _peak_by_line(function: Callable[[], object]) -> tuple[int, str]:
         tracemalloc.reset_peak()
         return trace
 
-    tracemalloc.start()
-    try:
+    with _tracing_allocations():
         start = tracemalloc.get_traced_memory()[0]
+        outer = sys.gettrace()  # e.g. a coverage tool's, given back afterwards
         sys.settrace(trace)
         try:
             result = function()
         finally:
-            sys.settrace(None)
+            sys.settrace(outer)
         peaks[events] = tracemalloc.get_traced_memory()[1] - kept  # the last line, to the return
-    finally:
-        tracemalloc.stop()
     # Each output exists from the first event its array was held at to the end of the call.
     made = np.zeros(events + 1, dtype=np.int64)
     for owner in _owners_in([result]):

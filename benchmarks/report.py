@@ -33,15 +33,33 @@ def format_header(record: dict) -> str:
     return "\n".join(lines)
 
 
+#: Cores used by other programs during a timed row above which the row is named as disturbed.
+DISTURBED = 0.25
+
+
 def format_load(record: dict) -> str:
-    """Return how busy the machine was: the one-minute load average at the start and end of the run."""
+    """Return how busy the machine was: the load average, and the cores other programs used during the rows."""
     load = record.get("load") or {}
     if load.get("start") is None:
         return "Load average: not reported by this system"
     cores = record["machine"]["cores"]
     busy = max(load["start"], load["end"]) > cores
     verdict = "other programs competed for the cores" if busy else "no more demand than cores"
-    return f"Load average {load['start']:.2f} at the start, {load['end']:.2f} at the end ({cores} cores): {verdict}"
+    lines = [f"Load average {load['start']:.2f} at the start, {load['end']:.2f} at the end ({cores} cores): {verdict}"]
+    if load.get("others") is not None:
+        lines.append(f"Other programs used {load['others']:.2f} cores on average during the run")
+        disturbed = [row for row in record["rows"] if (row.get("others") or 0) > DISTURBED]
+        for row in disturbed:
+            lines.append(
+                f"  {row['others']:.2f} cores during {row['measure']}, {row['network']} {row['dtype']}, "
+                f"{row['threads']} thread{'' if row['threads'] == '1' else 's'}"
+            )
+        if not disturbed:
+            lines.append(f"  and no more than {DISTURBED:g} of a core during any timed row")
+        again = sum(1 for row in record["rows"] if row.get("attempts", 1) > 1)
+        if again:
+            lines.append(f"  ({again} rows measured again because other programs were using the cores)")
+    return "\n".join(lines)
 
 
 def format_table(record: dict) -> str:

@@ -477,7 +477,7 @@ def active_units_figure(
     _lambda_axis(ax, [r.lam for r in tanh_records])
     ax.set_ylim(-1, tanh_records[0].hidden_units + 2)
     ax.set_ylabel(f"active hidden units (std > {ACTIVE_STD:g})")
-    ax.set_title("ReLU units switch off one by one; tanh units die together")
+    ax.set_title("ReLU units switch off separately; tanh units die together")
     ax.legend(loc="lower left")
     return figure
 
