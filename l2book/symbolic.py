@@ -1,4 +1,4 @@
-"""SymPy derivations of every formula the book displays, each as an expression and as LaTeX.
+"""SymPy derivations of the results the book displays, each as an expression and as LaTeX.
 
 Imported lazily (``l2book.symbolic`` on first use): the numeric API never pays
 for SymPy. Nothing here imports the numeric modules except to hand results
@@ -99,6 +99,24 @@ def penalty_gradient(rows: Any = None, cols: Any = None) -> Derivation:
     W = sp.MatrixSymbol("W", n if rows is None else rows, k if cols is None else cols)
     penalty = lam / (2 * m) * sp.Trace(W.T * W)
     return Derivation(sp.Derivative(penalty, W), penalty.diff(W))
+
+
+def regularized_stationarity() -> Derivation:
+    r"""Solve ``∂J/∂W + (λ/m)W = 0`` for ``∂J/∂W``: where weight decay stops.
+
+    The penalty's gradient is the one :func:`penalty_gradient` derives; at a
+    minimum of ``J_reg`` the whole gradient vanishes, so the data gradient
+    must equal ``−(λ/m)W``.
+
+    Examples
+    --------
+    >>> print(regularized_stationarity().latex)
+    \frac{\partial{}J}{\partial{}W} = - \frac{W \lambda}{m}
+    """
+    W, dJ = sp.symbols(r"W \frac{\partial{}J}{\partial{}W}")
+    penalty_term = penalty_gradient(1, 1).rhs[0, 0].subs(sp.MatrixSymbol("W", 1, 1)[0, 0], W)
+    (solution,) = sp.solve(sp.Eq(dJ + penalty_term, 0), dJ)
+    return Derivation(dJ, solution)
 
 
 def weight_decay_update() -> Derivation:
@@ -679,6 +697,7 @@ FORMULAS = {
     "regularized_cost": lambda: regularized_cost().latex,
     "penalty_gradient": lambda: penalty_gradient().latex,
     "weight_decay_update": lambda: weight_decay_update().latex,
+    "regularized_stationarity": lambda: regularized_stationarity().latex,
     "tanh_taylor": lambda: tanh_taylor().latex,
     "tanh_small_weight_limit": lambda: tanh_small_weight_limit().latex,
     "rescaling_minimum": lambda: rescaling_minimum().latex,

@@ -57,8 +57,15 @@ def arithmatex_blocks(page_html: str) -> list[str]:
 def test_chapters_display_the_formulas_derived_by_sympy(served_site):
     site_dir, _ = served_site
     expected = {
-        "02-regularized-loss": ["regularized_cost"],
-        "03-weight-decay": ["penalty_gradient", "weight_decay_update"],
+        "02-regularized-loss": ["regularized_cost", "scaled_regularized_cost"],
+        "03-weight-decay": [
+            "penalty_gradient",
+            "weight_decay_update",
+            "regularized_stationarity",
+            "adam_coupled_update",
+            "adamw_update",
+        ],
+        "05-dead-neurons": ["rescaling_minimum"],
         "": ["regularized_cost"],
     }
     for page, names in expected.items():
