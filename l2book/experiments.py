@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from l2book._checks import Layer, choice, example_count, float_array, layer_list, nonnegative, positive
+from l2book._checks import Layer, choice, count, example_count, float_array, layer_list, nonnegative, positive
 from l2book.network import ACTIVATIONS, forward, gradients, init_params
 from l2book.optim import weight_decay_step
 
@@ -153,9 +153,9 @@ class Setup:
         nonnegative("noise", self.noise)
         object.__setattr__(self, "hidden", _widths(self.hidden))  # a tuple, so that a Setup is hashable
         choice("activation", self.activation, ACTIVATIONS)
-        _count("steps", self.steps, minimum=1)
+        count("steps", self.steps, minimum=1)
         positive("lr", self.lr)
-        _count("seed", self.seed, minimum=0)
+        count("seed", self.seed, minimum=0)
 
     @property
     def layer_dims(self) -> tuple[int, ...]:
@@ -368,8 +368,8 @@ def fit(
             "otherwise the decay factor 1 - lr*lam/m is not in (0, 1)"
         )
     widths = _widths(hidden)
-    params = init_params([X.shape[0], *widths, 1], seed=_count("seed", seed, minimum=0))
-    for _ in range(_count("steps", steps, minimum=1)):
+    params = init_params([X.shape[0], *widths, 1], seed=count("seed", seed, minimum=0))
+    for _ in range(count("steps", steps, minimum=1)):
         data_grads = gradients(params, X, Y, 0.0, activation=activation)
         params = weight_decay_step(params, data_grads, lr, lam, m)
     return params
@@ -955,24 +955,15 @@ def _lams(lams: Any, setup: Setup) -> list[float]:
     return values
 
 
-def _count(name: str, value: Any, *, minimum: int) -> int:
-    """Return ``value`` if it is an integer ≥ ``minimum`` (bool refused)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def _widths(hidden: Any) -> tuple[int, ...]:
     """Validate hidden-layer widths: a non-empty sequence of integers >= 1."""
     if isinstance(hidden, (str, bytes, np.ndarray)) or not isinstance(hidden, Sequence) or not hidden:
         raise TypeError(f"hidden must be a non-empty sequence of layer widths, got {hidden!r}")
-    return tuple(_count(f"hidden[{index}]", width, minimum=1) for index, width in enumerate(hidden))
+    return tuple(count(f"hidden[{index}]", width, minimum=1) for index, width in enumerate(hidden))
 
 
 def _seed(seed: Any) -> int | tuple[int, ...]:
     """Validate a seed: a non-negative integer or a tuple of them."""
     if isinstance(seed, tuple) and seed:
-        return tuple(_count(f"seed[{index}]", part, minimum=0) for index, part in enumerate(seed))
-    return _count("seed", seed, minimum=0)
+        return tuple(count(f"seed[{index}]", part, minimum=0) for index, part in enumerate(seed))
+    return count("seed", seed, minimum=0)
