@@ -1,6 +1,6 @@
 """Run l2book's benchmarks and print a table of ratios, each measured side by side in this run.
 
-    python benchmarks/run.py                          # about two minutes on 2 cores
+    python benchmarks/run.py                          # two or three minutes on 2 quiet cores
     python benchmarks/run.py --json-out benchmarks/results.json
 
 Every row divides a median time (or memory) by a baseline measured in the same
@@ -383,7 +383,7 @@ class OtherPrograms:
 def measured_quietly(
     timed: Callable[[], dict], others: OtherPrograms, retries: int, quiet_wait: float, label: str
 ) -> dict:
-    """Return ``timed()``'s row, measured again (up to ``retries`` times) while other programs use the cores.
+    """Return ``timed()``'s row, measured again (up to ``retries`` times) if other programs used the cores.
 
     Before each attempt, wait up to ``quiet_wait`` seconds for a quiet second.
     The attempt during which other programs used the fewest cores is kept; the
