@@ -213,12 +213,12 @@ def check_gradients(
     along ``k`` random unit directions ``v`` of the whole parameter vector:
     ``2k`` evaluations whatever the size, so networks with millions of
     parameters can be checked. A wrong component shows up in ``g·v`` for
-    almost every random ``v``. Each component of ``v`` is ``±1/√n`` with a
-    random sign (the signs of ``W^[1]``'s components form a random rank-one
-    pattern ``u wᵀ``), and the step ``h = ∛ε · max(1, ‖θ‖)`` is relative to
-    the whole parameter vector. The evaluations share the product ``W^[1]X``
-    and need no other product with ``X``, so each direction costs about half
-    a forward and backward pass.
+    almost every random ``v``. Each component of ``v`` is ``±1/√n`` with an
+    independent random sign, and the step ``h = ∛ε · max(1, ‖θ‖)`` is relative
+    to the whole parameter vector. The evaluations share the product
+    ``W^[1]X``; each direction adds one product ``S^[1]X`` and two passes
+    through the later layers, a little under three quarters of a forward and
+    backward pass on a large network ([Performance](performance.md)).
 
     The finite differences are always taken in float64, so a float32 network
     is checked against an accurate reference.
