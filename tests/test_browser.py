@@ -376,6 +376,8 @@ class Tab:
 def chromium() -> str:
     executable = shutil.which("chromium")
     if executable is None:
+        # CI (CI=true, `make test` installs Debian's chromium) must run this test: there a missing
+        # browser is a failure. Only a developer's plain `pytest` without chromium skips it.
         if os.environ.get("CI"):
             pytest.fail("chromium is not installed; CI must run the browser test (`make test` installs it)")
         pytest.skip("chromium is not installed: `make chromium` or `apt-get install chromium` to run the browser test")
