@@ -19,8 +19,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from l2book._checks import Layer
 from l2book.gradcheck import GradientCheck, check_gradients, numerical_gradient, relative_error
+from l2book.layer import Layer
 from l2book.network import cost, forward, gradients, init_params
 from l2book.optim import AdamState, adam_init, adam_step, adamw_step, sgd_step, weight_decay_step
 from l2book.penalty import l2_penalty, l2_penalty_grad

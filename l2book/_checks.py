@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
+from l2book.layer import Layer
+
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-
-
-class Layer(NamedTuple):
-    """Parameters of one layer: ``W`` of shape ``(n_l, n_{l-1})``, ``b`` of shape ``(n_l, 1)``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> layer = Layer(W=np.zeros((3, 2)), b=np.zeros((3, 1)))
-    >>> layer.W.shape, layer.b.shape
-    ((3, 2), (3, 1))
-    """
-
-    W: np.ndarray
-    b: np.ndarray
 
 
 def float_array(name: str, value: Any, *, ndim: int | None = 2) -> np.ndarray:
@@ -90,6 +77,24 @@ def example_count(name: str, value: Any) -> int:
     return count(name, value, minimum=1)
 
 
+def nonempty_sequence(name: str, value: Any, expected: str) -> list[Any]:
+    """Return ``value`` as a list if it is a non-empty sequence (a string or an array is not one).
+
+    ``expected`` completes "``name`` must be a non-empty sequence of …" in the message.
+    """
+    if isinstance(value, (str, bytes, np.ndarray)) or not isinstance(value, Sequence) or not value:
+        raise TypeError(f"{name} must be a non-empty sequence of {expected}, got {value!r}")
+    return list(value)
+
+
+def widths(name: str, value: Any) -> tuple[int, ...]:
+    """Return layer widths as a tuple if ``value`` is a non-empty sequence of integers ≥ 1."""
+    return tuple(
+        count(f"{name}[{index}]", width, minimum=1)
+        for index, width in enumerate(nonempty_sequence(name, value, "layer widths"))
+    )
+
+
 def weight_list(name: str, weights: Any) -> list[np.ndarray]:
     """Validate a non-empty sequence of weight arrays of one dtype."""
     if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence) or not weights:
@@ -126,6 +131,22 @@ def layer_list(name: str, params: Any) -> list[Layer]:
                 f"(the units of layer {index}), got shape {W.shape}"
             )
     return [Layer(layer[0], layer[1]) for layer in params]
+
+
+def params_and_inputs(params: Any, X: Any, *, name: str = "X") -> tuple[list[Layer], np.ndarray]:
+    """Validate a network and its inputs ``X`` (called ``name``): see :func:`network_inputs`."""
+    params = layer_list("params", params)
+    return params, network_inputs(name, X, params)
+
+
+def network_inputs(name: str, X: Any, params: list[Layer]) -> np.ndarray:
+    """Validate inputs for an already validated network: ``n_x`` rows, in the parameters' dtype."""
+    X = float_array(name, X)
+    same_dtype(name, X, params[0].W.dtype)
+    n_x = params[0].W.shape[1]
+    if X.shape[0] != n_x:
+        raise ValueError(f"{name} must have shape ({n_x}, m) to match params[0].W, got {X.shape}")
+    return X
 
 
 def matching_layers(name: str, grads: Any, params: list[Layer]) -> list[Layer]:

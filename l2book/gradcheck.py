@@ -8,7 +8,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from l2book._checks import Layer, count, float_array, matching_layers, positive
+from l2book._checks import count, float_array, matching_layers, positive
+from l2book.layer import Layer
 from l2book.network import (
     _activate_in_place,
     _checked_problem,

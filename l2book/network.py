@@ -11,16 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from l2book._checks import (
-    FLOAT_DTYPES,
-    Layer,
-    choice,
-    count,
-    float_array,
-    layer_list,
-    nonnegative,
-    same_dtype,
-)
+from l2book._checks import FLOAT_DTYPES, choice, count, float_array, nonnegative, params_and_inputs, same_dtype, widths
+from l2book.layer import Layer
 from l2book.penalty import squared_frobenius_norm
 
 ACTIVATIONS = ("tanh", "relu", "linear")
@@ -65,12 +57,9 @@ def init_params(layer_dims: Sequence[int], *, seed: int = 0, dtype: type = np.fl
     >>> [(layer.W.shape, layer.b.shape) for layer in params]
     [((4, 2), (4, 1)), ((1, 4), (1, 1))]
     """
-    dims = list(layer_dims) if isinstance(layer_dims, Sequence) else None
-    if dims is None or len(dims) < 2:
+    dims = widths("layer_dims", layer_dims)
+    if len(dims) < 2:
         raise ValueError(f"layer_dims must list at least two sizes [n_x, ..., n_L], got {layer_dims!r}")
-    for index, width in enumerate(dims):
-        if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 1:
-            raise ValueError(f"layer_dims[{index}] must be an integer >= 1, got {width!r}")
     if np.dtype(dtype) not in FLOAT_DTYPES:
         raise TypeError(f"dtype must be float32 or float64, got {np.dtype(dtype)}")
     rng = np.random.default_rng(count("seed", seed, minimum=0))
@@ -115,7 +104,7 @@ def forward(
     >>> forward(params, np.array([[2.0], [2.0]]))      # sigmoid(0)
     array([[0.5]])
     """
-    params, X = _checked_params_and_inputs(params, X)
+    params, X = params_and_inputs(params, X)
     choice("activation", activation, ACTIVATIONS)
     choice("output", output, OUTPUTS)
     _, Z = _forward_pass(params, X, activation)
@@ -390,22 +379,11 @@ def _output_delta(Z: np.ndarray, Y: np.ndarray, loss: str) -> np.ndarray:
     return dZ
 
 
-def _checked_params_and_inputs(params: Sequence[Layer], X: np.ndarray) -> tuple[list[Layer], np.ndarray]:
-    """Validate the parameters and that ``X`` has ``n_x`` rows in their dtype."""
-    params = layer_list("params", params)
-    X = float_array("X", X)
-    same_dtype("X", X, params[0].W.dtype)
-    n_x = params[0].W.shape[1]
-    if X.shape[0] != n_x:
-        raise ValueError(f"X must have shape ({n_x}, m) to match params[0].W, got {X.shape}")
-    return params, X
-
-
 def _checked_problem(
     params: Sequence[Layer], X: np.ndarray, Y: np.ndarray, lam: float, activation: str, loss: str
 ) -> tuple[list[Layer], np.ndarray, np.ndarray, float]:
     """Validate everything :func:`cost` and :func:`gradients` take."""
-    params, X = _checked_params_and_inputs(params, X)
+    params, X = params_and_inputs(params, X)
     choice("activation", activation, ACTIVATIONS)
     choice("loss", loss, LOSSES)
     Y = float_array("Y", Y)

@@ -15,7 +15,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from l2book._checks import Layer, example_count, layer_list, matching_layers, nonnegative, positive, real
+from l2book._checks import example_count, layer_list, matching_layers, nonnegative, positive, real
+from l2book.layer import Layer
 
 
 def sgd_step(params: Sequence[Layer], grads: Sequence[Layer], lr: float) -> list[Layer]:

@@ -7,8 +7,8 @@ from itertools import product
 
 import numpy as np
 
-from l2book._checks import Layer
 from l2book.gradcheck import THRESHOLDS, check_gradients, relative_error
+from l2book.layer import Layer
 from l2book.network import gradients
 
 #: (layer_dims, m) of the networks checked: a 2-layer and a 3-layer net.
