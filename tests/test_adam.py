@@ -5,7 +5,7 @@ import pytest
 
 from l2book import Layer, gradients
 from l2book.optim import AdamState, adam_init, adam_step, adamw_step
-from tests.conftest import random_problem
+from tests.helpers import random_problem
 
 
 def reference_adam(theta, grad_sequence, lr, beta1=0.9, beta2=0.999, eps=1e-8, decay=0.0):

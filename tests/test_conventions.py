@@ -38,7 +38,7 @@ from l2book.conventions import (
     torch_weight_decay,
 )
 from l2book.optim import adam_init, adam_step, adamw_step
-from tests.conftest import random_problem
+from tests.helpers import random_problem
 
 LAM, M, LR = 0.8, 10, 0.1
 

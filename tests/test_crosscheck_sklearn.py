@@ -21,7 +21,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from l2book import Layer, cost, gradients, l2_penalty_grad, sgd_step, weight_decay_step
 from l2book.conventions import sklearn_mlp_alpha, sklearn_ridge_alpha
 from l2book.symbolic import ridge_solution
-from tests.conftest import random_problem
+from tests.helpers import random_problem
 
 LAM = 0.7
 

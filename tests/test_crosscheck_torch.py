@@ -13,7 +13,7 @@ import torch
 from l2book import Layer, cost, gradients, sgd_step, weight_decay_step
 from l2book.conventions import torch_param_groups
 from l2book.optim import adam_init, adam_step, adamw_step
-from tests.conftest import random_problem
+from tests.helpers import random_problem
 
 # Tiny tensors: one thread avoids contending for the machine's two cores with NumPy's BLAS.
 torch.set_num_threads(1)

@@ -12,7 +12,7 @@ from l2book import (
     relative_error,
 )
 from l2book.gradcheck import THRESHOLDS
-from tests.conftest import random_problem
+from tests.helpers import random_problem
 from tests.reference_backprop import BUGS, reference_gradients
 
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from l2book import Layer, check_gradients, cost, forward, gradients, init_params, l2_penalty
-from tests.conftest import random_problem
+from tests.helpers import random_problem
 
 
 def test_init_params_shapes_scale_and_determinism():

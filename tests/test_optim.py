@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from l2book import Layer, gradients, sgd_step, weight_decay_step
-from tests.conftest import random_problem
+from tests.helpers import random_problem
 
 
 def test_weight_decay_step_equals_sgd_on_regularized_cost(problem):

@@ -16,7 +16,7 @@ from l2book import (
     sgd_step,
     weight_decay_step,
 )
-from tests.conftest import random_problem
+from tests.helpers import random_problem
 
 architectures = st.lists(st.integers(1, 8), min_size=2, max_size=5)  # 1–4 layers, widths 1–8
 # 0 itself, or far enough from 0 that λ/(2m)·‖W‖² cannot underflow to 0 (λ = 5e-324 would).

@@ -195,8 +195,10 @@ def test_changing_a_derivation_changes_the_built_page(tmp_path, monkeypatch):
         penalty = symbolic.lam / symbolic.m * sp.Trace(W.T * W)
         return symbolic.Derivation(sp.Derivative(penalty, W), penalty.diff(W))
 
-    original = symbolic.penalty_gradient().latex
-    monkeypatch.setattr(symbolic, "penalty_gradient", penalty_gradient_without_the_half)
+    original = symbolic.FORMULAS["penalty_gradient"]()
+    # Registered the way every derivation is; monkeypatch puts the real one back afterwards.
+    monkeypatch.delitem(symbolic.FORMULAS, "penalty_gradient")
+    symbolic.formula("penalty_gradient")(penalty_gradient_without_the_half)
     changed = symbolic.FORMULAS["penalty_gradient"]()
     assert changed != original and r"\frac{2 \lambda}{m} W" in changed
 

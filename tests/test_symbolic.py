@@ -4,7 +4,8 @@ import sympy as sp
 
 from l2book import gradients, relative_error
 from l2book import symbolic as S
-from tests.conftest import random_problem
+from l2book.symbolic.network import _flat_symbols, _flat_values
+from tests.helpers import random_problem
 
 
 def test_penalty_gradient_is_lambda_over_m_times_w_by_matrix_calculus():
@@ -99,7 +100,25 @@ def test_symbolic_cost_is_the_book_cost():
 
     network = S.symbolic_network((2, 3, 1), 2, "tanh", "cross_entropy")
     params, X, Y = random_problem([2, 3, 1], 2, seed=9)
-    values = dict(zip([*S._flat_symbols(network.weights, network.biases), *network.inputs, *network.targets],
-                      S._flat_values(params, X, Y)))
+    values = dict(zip([*_flat_symbols(network.weights, network.biases), *network.inputs, *network.targets],
+                      _flat_values(params, X, Y)))
     values[S.lam] = 0.4
     assert float(network.cost.subs(values)) == pytest.approx(cost(params, X, Y, 0.4), rel=1e-13)
+
+
+def test_formula_registers_the_derivation_it_decorates_and_refuses_a_name_twice(monkeypatch):
+    def doubled() -> S.Derivation:
+        return S.Derivation(S.lam, 2 * S.lam)
+
+    monkeypatch.delitem(S.FORMULAS, "penalty_gradient")
+    assert S.formula("penalty_gradient")(doubled) is doubled
+    assert S.FORMULAS["penalty_gradient"]() == r"\lambda = 2 \lambda"
+    with pytest.raises(ValueError, match="formula 'penalty_gradient' is already registered"):
+        S.formula("penalty_gradient")(doubled)
+
+
+def test_a_formula_can_show_one_part_of_a_derivation_that_returns_several():
+    coupled, decoupled = S.adam_updates()
+    assert S.FORMULAS["adam_coupled_update"]() == coupled.latex
+    assert S.FORMULAS["adamw_update"]() == decoupled.latex
+    assert S.FORMULAS["prior_lambda_bernoulli"]() == S.prior_lambda("bernoulli").latex

@@ -9,7 +9,6 @@ from sklearn.linear_model import Ridge
 from l2book import Layer, cost, numerical_gradient
 from l2book.symbolic import (
     FORMULAS,
-    _confirm_zero,
     curvature_shrinkage,
     early_stopping_factor,
     early_stopping_fraction,
@@ -22,6 +21,7 @@ from l2book.symbolic import (
     shrinkage_factor,
     value_at,
 )
+from l2book.symbolic.registry import confirm, is_zero
 
 CHAPTER_7 = (
     "ridge_gradient",
@@ -83,8 +83,8 @@ def test_ridge_closed_form_matches_a_linear_solve_and_sklearn():
 
 def test_a_derivation_step_that_does_not_hold_stops_the_formula():
     with pytest.raises(ArithmeticError, match="could not confirm that x = 1"):
-        _confirm_zero(sp.Symbol("x") - 1, "x = 1")
-    _confirm_zero(sp.ZeroMatrix(2, 1), "a zero matrix is zero")
+        confirm(is_zero(sp.Symbol("x") - 1), "x = 1")
+    confirm(is_zero(sp.ZeroMatrix(2, 1)), "a zero matrix is zero")
 
 
 def test_shrinkage_along_each_eigen_direction_is_h_over_h_plus_lambda_over_m():

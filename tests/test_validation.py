@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from l2book import Layer, check_gradients, cost, forward, gradients, init_params
-from tests.conftest import random_problem
+from tests.helpers import random_problem
 
 P, X, Y = random_problem([3, 4, 2], 5)
 

@@ -7,8 +7,8 @@ extension rewrites them, before the docstrings are parsed, into the
 cross-reference syntax of mkdocs-autorefs: ``[`gradients`][l2book.gradients]``.
 
 Names resolve the way a reader of the source would resolve them: first in the
-docstring's own module (an imported name counts), then among the package's
-top-level names; a name re-exported from the top level links to that public
+docstring's own module (an imported name counts), then in each package around
+it up to the top level; a name re-exported by a package links to that public
 path. A name that resolves nowhere in the package (``numpy.ndarray``) stays
 plain code. A link to an object the API page does not render fails
 ``mkdocs build --strict``, so a stale reference cannot slip through.
@@ -50,15 +50,19 @@ def walk(obj: Object) -> list[Object]:
 
 
 def public_paths(pkg: Module) -> dict[str, str]:
-    """Map the definition path of each top-level re-export to its public path.
+    """Map the definition path of each re-export of a package to its public path.
 
-    ``l2book.network.gradients`` → ``l2book.gradients``: the API page renders the
-    public path, so links should point there.
+    ``l2book.network.gradients`` → ``l2book.gradients``, and in a sub-package
+    ``l2book.symbolic.registry.FORMULAS`` → ``l2book.symbolic.FORMULAS``: the API
+    page renders the public path, so links should point there. A name the top
+    level re-exports wins over a sub-package's.
     """
     paths = {}
-    for name, member in pkg.members.items():
-        if isinstance(member, Alias) and not name.startswith("_"):
-            paths[member.target_path] = f"{pkg.path}.{name}"
+    packages = [obj for obj in walk(pkg) if isinstance(obj, Module) and obj.is_init_module]
+    for package in reversed(packages):  # walk lists pkg first, so the top level is applied last
+        for name, member in package.members.items():
+            if isinstance(member, Alias) and not name.startswith("_"):
+                paths[member.target_path] = f"{package.path}.{name}"
     return paths
 
 
@@ -66,11 +70,20 @@ def resolve(name: str, obj: Object, pkg: Module, exports: dict[str, str]) -> str
     """Return the public path that ``name`` means in ``obj``'s docstring, or None if outside ``pkg``."""
     if name == pkg.path or name.startswith(pkg.path + "."):
         return _public(name, pkg, exports)
-    scope = obj if isinstance(obj, Module) else obj.module
-    for candidate in (scope, pkg):
+    for candidate in enclosing_modules(obj, pkg):
         if name.split(".")[0] in candidate.members:
             return _public(f"{candidate.path}.{name}", pkg, exports)
     return None
+
+
+def enclosing_modules(obj: Object, pkg: Module) -> list[Module]:
+    """Return the module ``obj`` is in, then each package around it, up to and including ``pkg``."""
+    module = obj if isinstance(obj, Module) else obj.module
+    found = [module]
+    while module is not pkg and isinstance(module.parent, Module):
+        module = module.parent
+        found.append(module)
+    return found
 
 
 def _public(path: str, pkg: Module, exports: dict[str, str]) -> str | None:
