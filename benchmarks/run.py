@@ -62,85 +62,57 @@ class Row:
     target: float | None = None
 
 
+BOTH = ("float64", "float32")
+NUMPY_GRADIENTS, GEMM_FLOOR = ("numpy", "gradients"), ("numpy", "gemm_floor")
+
+#: Every timed comparison, in the order of the table: measure, subject and baseline (worker, case),
+#: network, dtypes, BLAS threads, and the target of the performance issue (None: reported only).
+TIMED_ROWS: list[tuple[str, tuple[str, str], tuple[str, str], str, tuple[str, ...], int | None, float | None]] = [
+    ("gradients / GEMM floor", NUMPY_GRADIENTS, GEMM_FLOOR, "small", BOTH, 1, None),
+    ("gradients / GEMM floor", NUMPY_GRADIENTS, GEMM_FLOOR, "medium", BOTH, 1, 1.15),
+    ("gradients / GEMM floor", NUMPY_GRADIENTS, GEMM_FLOOR, "large", BOTH, 1, 1.15),
+    ("gradients / GEMM floor", NUMPY_GRADIENTS, GEMM_FLOOR, "small", BOTH, DEFAULT_THREADS, None),
+    ("gradients / GEMM floor", NUMPY_GRADIENTS, GEMM_FLOOR, "medium", BOTH, DEFAULT_THREADS, 1.4),
+    ("gradients / GEMM floor", NUMPY_GRADIENTS, GEMM_FLOOR, "large", BOTH, DEFAULT_THREADS, 1.4),
+    ("gradients / PyTorch eager", NUMPY_GRADIENTS, ("torch", "torch_gradients"), "small", BOTH, 1, 0.35),
+    ("gradients / PyTorch eager", NUMPY_GRADIENTS, ("torch", "torch_gradients"), "medium", BOTH, 1, 1.0),
+    ("gradients / PyTorch eager", NUMPY_GRADIENTS, ("torch", "torch_gradients"), "large", BOTH, 1, 1.0),
+    # How much of the comparison with PyTorch is the two BLAS libraries alone.
+    ("GEMM floor: NumPy / PyTorch", GEMM_FLOOR, ("torch", "torch_gemm_floor"), "medium", BOTH, 1, None),
+    ("GEMM floor: NumPy / PyTorch", GEMM_FLOOR, ("torch", "torch_gemm_floor"), "large", BOTH, 1, None),
+    # The parts of gradients that no fusion removes, where the targets are tight.
+    ("validation / GEMM floor", ("numpy", "validation"), GEMM_FLOOR, "medium", ("float64",), 1, None),
+    ("tanh / GEMM floor", ("numpy", "tanh"), GEMM_FLOOR, "medium", ("float64",), 1, None),
+    ("validation / gradients", ("numpy", "validation"), NUMPY_GRADIENTS, "small", ("float64",), 1, None),
+    ("validation / GEMM floor", ("numpy", "validation"), GEMM_FLOOR, "medium", ("float32",), 1, None),
+    ("tanh / GEMM floor", ("numpy", "tanh"), GEMM_FLOOR, "medium", ("float32",), 1, None),
+    ("validation / gradients", ("numpy", "validation"), NUMPY_GRADIENTS, "small", ("float32",), 1, None),
+    ("coordinate check / gradients", ("numpy", "coordinate_check"), NUMPY_GRADIENTS, "small", ("float64",), 1, None),
+    ("directional check k=10 / gradients", ("numpy", "directional_check_10"), NUMPY_GRADIENTS, "large", ("float64",), 1, 8.0),
+    ("directional check k=10 / gradients", ("numpy", "directional_check_10"), NUMPY_GRADIENTS, "large", ("float32",), 1, None),
+    (
+        "directional check k=1 / torch gradcheck fast",
+        ("numpy", "directional_check_1"),
+        ("torch", "torch_gradcheck"),
+        "medium",
+        ("float64",),
+        1,
+        0.2,
+    ),
+]  # fmt: skip
+
+
 def timing_rows() -> list[Row]:
-    """Return every timed comparison, in the order of the table."""
-    rows = []
-    for threads in (1, DEFAULT_THREADS):
-        for network in ("small", "medium", "large"):
-            for dtype in ("float64", "float32"):
-                target = None if network == "small" else (1.15 if threads == 1 else 1.4)
-                rows.append(
-                    Row(
-                        "gradients / GEMM floor",
-                        Side("numpy", "gradients", network, dtype, threads),
-                        Side("numpy", "gemm_floor", network, dtype, threads),
-                        target,
-                    )
-                )
-    for network, target in (("small", 0.35), ("medium", 1.0), ("large", 1.0)):
-        for dtype in ("float64", "float32"):
-            rows.append(
-                Row(
-                    "gradients / PyTorch eager",
-                    Side("numpy", "gradients", network, dtype),
-                    Side("torch", "torch_gradients", network, dtype),
-                    target,
-                )
-            )
-    # Not a target: how much of the comparison with PyTorch is the two BLAS libraries alone.
-    for network in ("medium", "large"):
-        for dtype in ("float64", "float32"):
-            rows.append(
-                Row(
-                    "GEMM floor: NumPy / PyTorch",
-                    Side("numpy", "gemm_floor", network, dtype),
-                    Side("torch", "torch_gemm_floor", network, dtype),
-                )
-            )
-    # Not targets: the parts of gradients that no fusion removes, where the targets are tight.
-    for dtype in ("float64", "float32"):
-        rows += [
-            Row(
-                "validation / GEMM floor",
-                Side("numpy", "validation", "medium", dtype),
-                Side("numpy", "gemm_floor", "medium", dtype),
-            ),
-            Row(
-                "tanh / GEMM floor",
-                Side("numpy", "tanh", "medium", dtype),
-                Side("numpy", "gemm_floor", "medium", dtype),
-            ),
-            Row(
-                "validation / gradients",
-                Side("numpy", "validation", "small", dtype),
-                Side("numpy", "gradients", "small", dtype),
-            ),
-        ]
-    rows += [
-        Row(
-            "coordinate check / gradients",
-            Side("numpy", "coordinate_check", "small", "float64"),
-            Side("numpy", "gradients", "small", "float64"),
-        ),
-        Row(
-            "directional check k=10 / gradients",
-            Side("numpy", "directional_check_10", "large", "float64"),
-            Side("numpy", "gradients", "large", "float64"),
-            8.0,
-        ),
-        Row(
-            "directional check k=10 / gradients",
-            Side("numpy", "directional_check_10", "large", "float32"),
-            Side("numpy", "gradients", "large", "float32"),
-        ),
-        Row(
-            "directional check k=1 / torch gradcheck fast",
-            Side("numpy", "directional_check_1", "medium", "float64"),
-            Side("torch", "torch_gradcheck", "medium", "float64"),
-            0.2,
-        ),
+    """Return every timed comparison of :data:`TIMED_ROWS`, one row per dtype, in the order of the table."""
+    return [
+        Row(measure, Side(*subject, network, dtype, threads), Side(*baseline, network, dtype, threads), target)
+        for measure, subject, baseline, network, dtypes, threads, target in TIMED_ROWS
+        for dtype in dtypes
     ]
-    return rows
+
+
+class WorkerFailed(RuntimeError):
+    """A worker process stopped before answering (its error output is above)."""
 
 
 class Workers:
@@ -157,7 +129,7 @@ class Workers:
         process.stdin.flush()
         line = process.stdout.readline()
         if not line:
-            raise RuntimeError(f"the {worker} worker stopped; its error output is above")
+            raise WorkerFailed(f"the {worker} worker stopped; its error output is above")
         return json.loads(line)
 
     def time(self, side: Side, calls: int) -> float:
@@ -255,7 +227,7 @@ def _row_record(
         "measure": measure,
         "network": side.network,
         "dtype": side.dtype,
-        "threads": str(side.threads) if side.threads is not None else "default",
+        "threads": _threads_label(side.threads),
         "unit": "seconds",
         "subject": statistics.median(subject),
         "baseline": statistics.median(baseline),
@@ -267,13 +239,18 @@ def _row_record(
     }
 
 
+def _threads_label(threads: int | None) -> str:
+    """Return how a row records its BLAS threads: the number, or ``"default"`` for the library's own."""
+    return "default" if threads is None else str(threads)
+
+
 def skipped_record(row: Row, reason: str) -> dict:
     """Return the row of a comparison that could not run (e.g. PyTorch is not installed)."""
     return {
         "measure": row.measure,
         "network": row.subject.network,
         "dtype": row.subject.dtype,
-        "threads": str(row.subject.threads),
+        "threads": _threads_label(row.subject.threads),
         "unit": "seconds",
         "subject": None,
         "median": None,
@@ -426,8 +403,8 @@ def _selected(only: str | None, measure: str, network: str) -> bool:
     return only is None or only.lower() in f"{measure} {network}".lower()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run every benchmark, print the table, and return 0 (1 if a worker failed)."""
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """Return the command line's options."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=9, help="repetitions per row (default 9)")
     parser.add_argument("--sample", type=float, default=0.1, help="seconds per timed sample (default 0.1)")
@@ -453,7 +430,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="keep OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for the workers (they are removed by default)",
     )
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Measure every selected row, printing the header first and progress to stderr; return the record."""
     env, had = worker_environment(args.keep_openblas_env)
     torch = importlib.util.find_spec("torch") is not None
     workers = Workers(env)
@@ -470,23 +451,7 @@ def main(argv: list[str] | None = None) -> int:
             "rows": [],
         }
         print(report.format_header(record), flush=True)
-        for row in timing_rows():
-            if not _selected(args.only, row.measure, row.subject.network):
-                continue
-            if "torch" in (row.subject.worker, row.baseline.worker) and not torch:
-                record["rows"].append(skipped_record(row, "PyTorch is not installed"))
-                continue
-            label = f"{row.measure}: {row.subject.network} {row.subject.dtype}"
-            record["rows"].append(
-                measured_quietly(
-                    lambda row=row: measure(row, workers, args.repeats, args.sample),
-                    others,
-                    args.retries,
-                    args.quiet_wait,
-                    label,
-                )
-            )
-            print(f"  {label} done", file=sys.stderr, flush=True)
+        record["rows"] += timed_records(args, workers, others, torch)
         if _selected(args.only, "import l2book / import numpy", "—"):
             record["rows"].append(
                 measured_quietly(
@@ -504,11 +469,50 @@ def main(argv: list[str] | None = None) -> int:
         record["load"] = {"start": load_at_start, "end": _load_average(), "others": run_others.since_last()}
     finally:
         workers.close()
+    return record
+
+
+def timed_records(args: argparse.Namespace, workers: Workers, others: OtherPrograms, torch: bool) -> list[dict]:
+    """Measure the selected rows of :func:`timing_rows`; a row that needs PyTorch without it is recorded as skipped."""
+    records = []
+    for row in timing_rows():
+        if not _selected(args.only, row.measure, row.subject.network):
+            continue
+        if "torch" in (row.subject.worker, row.baseline.worker) and not torch:
+            records.append(skipped_record(row, "PyTorch is not installed"))
+            continue
+        label = f"{row.measure}: {row.subject.network} {row.subject.dtype}"
+        records.append(
+            measured_quietly(
+                lambda row=row: measure(row, workers, args.repeats, args.sample),
+                others,
+                args.retries,
+                args.quiet_wait,
+                label,
+            )
+        )
+        print(f"  {label} done", file=sys.stderr, flush=True)
+    return records
+
+
+def print_summary(record: dict) -> None:
+    """Print the machine's load, the table of ratios and every missed target."""
     print(report.format_load(record))
     print()
     print(report.format_table(record))
     for row in report.missed(record):
         print(f"MISSED: {row['measure']}, {row['network']}, {row['dtype']}: {row['median']:.2f} > {row['target']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every benchmark, print the table, and return 0 (1 if a worker failed)."""
+    args = parse_arguments(argv)
+    try:
+        record = run(args)
+    except WorkerFailed as error:
+        print(f"benchmarks/run.py: {error}", file=sys.stderr)
+        return 1
+    print_summary(record)
     if args.json_out:
         args.json_out.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
