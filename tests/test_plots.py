@@ -153,3 +153,25 @@ def test_unit_norms_figure_marks_each_units_product_of_norms():
     params = train(Setup(), 1.0)
     products = np.linalg.norm(params[0].W, axis=1) * np.abs(params[1].W[0])
     assert sorted(ydata(tanh_ax.lines[1])) == pytest.approx(sorted(np.maximum(products, 1e-8)))
+
+
+def test_figure_registers_a_styled_drawing_and_refuses_a_name_twice(monkeypatch):
+    from matplotlib.figure import Figure
+
+    def line_figure():
+        drawn = Figure()
+        drawn.subplots().plot([0, 1], [1, 0])
+        assert matplotlib.rcParams["svg.hashsalt"] == plots.SVG_HASH_SALT  # drawn in the book's style
+        return drawn
+
+    monkeypatch.delitem(plots.FIGURES, "linearity")
+    styled = plots.figure("linearity")(line_figure)
+    assert plots.FIGURES["linearity"]() == plots.svg_text(styled())
+    assert matplotlib.rcParams["svg.hashsalt"] != plots.SVG_HASH_SALT  # the global settings are untouched
+    with pytest.raises(ValueError, match="figure 'linearity' is already registered"):
+        plots.figure("linearity")(line_figure)
+
+
+def test_the_linearity_legend_quotes_linear_bound():
+    figure = plots.linearity_figure([record(0.0), record(1.0)])
+    assert f"|z| ≤ {LINEAR_BOUND:.2f}" in [text.get_text() for text in figure.axes[1].get_legend().get_texts()][0]

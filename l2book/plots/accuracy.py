@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from l2book.experiments import Setup, SizeRecord, SweepRecord, best_record, lambda_sweep, size_sweep, train
+from l2book.experiments import Setup, SizeRecord, SweepRecord, accuracy, best_record, lambda_sweep, size_sweep, train
 from l2book.plots.parts import draw_points, draw_probability, lambda_axis, three_lambdas
 from l2book.plots.style import TEST_COLOUR, TRAIN_COLOUR, figure
 

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from l2book.experiments import LINEAR_BOUND, Setup, SweepRecord, hidden_preactivations, lambda_sweep, train
+from l2book.experiments import (
+    LINEAR_BOUND,
+    Setup,
+    SweepRecord,
+    hidden_preactivations,
+    lambda_sweep,
+    linear_fraction,
+    train,
+)
+from l2book.network import forward
 from l2book.plots.parts import draw_points, grid_axes, grid_inputs, lambda_axis, three_lambdas
 from l2book.plots.style import TANH_COLOUR, TEST_COLOUR, TRAIN_COLOUR, figure
 
@@ -98,7 +108,11 @@ def linearity_figure(records: Sequence[SweepRecord] | None = None) -> Figure:
     norm_ax.set_ylabel("weight norm  $\\sqrt{\\sum_l \\|W^{[l]}\\|_F^2}$")
     norm_ax.set_title("L2 shrinks the weights")
     linear_ax.plot(
-        lams, [r.linear_fraction for r in records], "o-", color=TANH_COLOUR, label=f"pre-activations with |z| ≤ {LINEAR_BOUND:.2f}"
+        lams,
+        [r.linear_fraction for r in records],
+        "o-",
+        color=TANH_COLOUR,
+        label=f"pre-activations with |z| ≤ {LINEAR_BOUND:.2f}",
     )
     linear_ax.plot(lams, [r.linear_fit_r2 for r in records], "s-", color=TEST_COLOUR, label="R² of the best affine fit")
     linear_ax.set_ylim(0.0, 1.05)
