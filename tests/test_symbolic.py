@@ -73,7 +73,7 @@ def test_adam_coupled_and_decoupled_updates_agree_only_without_adams_rescaling()
 def test_scaled_cost_is_sum_of_losses_plus_half_lambda_penalty():
     derivation = S.scaled_regularized_cost()
     losses, penalty = derivation.rhs.args
-    assert isinstance(losses, sp.Sum) and losses.limits[0][2] == sp.Symbol("m", integer=True, positive=True)
+    assert isinstance(losses, sp.Sum) and losses.limits[0][2] == S.m  # the book's m, the one definition
     assert penalty.as_coeff_Mul()[0] == sp.Rational(1, 2) and S.lam in penalty.free_symbols
     assert derivation.latex.startswith(r"m J_{\mathrm{reg}} = ")
 
