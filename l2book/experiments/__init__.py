@@ -7,12 +7,13 @@ for the seed. :func:`lambda_sweep` measures one :class:`SweepRecord` per ``λ``
 and :func:`size_sweep` one :class:`SizeRecord` per training-set size.
 
 One module per job: ``data`` (the two moons), ``setup`` (an experiment's
-settings), ``training`` (the training loop and its memo), ``metrics`` (what a
+settings), ``training`` (the training loop and its memo), ``cache`` (the memo's disk
+cache, keyed by the training code), ``metrics`` (what a
 trained network does), ``records`` and ``sweeps`` (one network per ``λ`` or per
 ``m``), ``theory`` (the critical ``λ`` of chapter 5) and ``report`` (the text
 table). Every public name is exported here.
 
-Only NumPy is needed here; the figures are drawn by :mod:`l2book.plots`.
+Only NumPy (and joblib, for the disk cache) is needed here; the figures are drawn by :mod:`l2book.plots`.
 
 Examples
 --------

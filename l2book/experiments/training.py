@@ -1,8 +1,9 @@
-"""Full-batch training with weight decay, and the memo that trains each ``(setup, λ)`` once per process.
+"""Full-batch training with weight decay, and the memo that trains each ``(setup, λ)`` once.
 
 Training is deterministic, so trained networks are memoised per
 ``(setup, λ)``: the chapters, the figures and the command line ask for the same
-networks again and again, and the memo changes nothing but the time it takes.
+networks again and again, and the memo (in the process, and on disk across
+processes) changes nothing but the time it takes.
 Callers of :func:`train` always receive fresh copies.
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from l2book._checks import count, float_array, nonnegative, positive, widths
+from l2book.experiments.cache import through_disk_cache
 from l2book.experiments.setup import Setup, checked_setup
 from l2book.layer import Layer
 from l2book.network import gradients, init_params
@@ -124,33 +126,38 @@ def train(setup: Setup, lam: float) -> list[Layer]:
     return [Layer(W.copy(), b.copy()) for W, b in memoised_fit(checked_setup(setup), nonnegative("lam", lam))]
 
 
-# Trained networks by (setup, λ). A few kB each; a process trains at most a few dozen.
+# Trained networks by (setup, λ), in this process; on disk, see l2book.experiments.cache.
 _MEMO: dict[tuple[Setup, float], tuple[Layer, ...]] = {}
 
 
 def memoised_fit(setup: Setup, lam: float, *, on_training: Callable[[], None] | None = None) -> tuple[Layer, ...]:
-    """Train ``setup``'s network at ``lam`` once per process: the one place that remembers trained networks.
+    """Train ``setup``'s network at ``lam`` once: the one place that remembers trained networks.
 
+    A result is kept for the process, and on disk across processes (the site
+    build and the tests share it; see :mod:`l2book.experiments.cache`).
     ``on_training`` is called just before a network is actually trained (not
-    when it comes from the memo). The arrays are read-only, because the memo
-    shares them: :func:`train` hands out copies.
+    when it comes from either memory). The arrays are read-only, because the
+    memo shares them: :func:`train` hands out copies.
     """
     key = (setup, lam)
     if key not in _MEMO:
-        if on_training is not None:
-            on_training()
-        data = setup.data()
-        params = fit(
-            data.X_train,
-            data.Y_train,
-            lam,
-            hidden=setup.hidden,
-            activation=setup.activation,
-            steps=setup.steps,
-            lr=setup.lr,
-            seed=setup.seed,
-        )
+        params = through_disk_cache(fit_setup, setup, lam, on_training=on_training)
         for array in (array for layer in params for array in layer):
             array.flags.writeable = False
         _MEMO[key] = tuple(params)
     return _MEMO[key]
+
+
+def fit_setup(setup: Setup, lam: float, fingerprint: str) -> list[Layer]:
+    """Train ``setup``'s network at ``lam``; ``fingerprint`` (of the training code) only keys the disk cache."""
+    data = setup.data()
+    return fit(
+        data.X_train,
+        data.Y_train,
+        lam,
+        hidden=setup.hidden,
+        activation=setup.activation,
+        steps=setup.steps,
+        lr=setup.lr,
+        seed=setup.seed,
+    )
