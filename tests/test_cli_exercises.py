@@ -79,7 +79,7 @@ def test_the_starter_graded_fails_every_exercise_with_not_implemented(tmp_path, 
     assert main(["check", str(path)]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[:3] for line in lines] == [[name, "FAIL", "-"] for name in EXERCISES]
-    assert all(f"raised NotImplementedError (line " in line and "of starter.py" in line for line in lines)
+    assert all("raised NotImplementedError (line " in line and "of starter.py" in line for line in lines)
 
 
 def test_check_exits_zero_when_every_function_found_passes(tmp_path, capsys):

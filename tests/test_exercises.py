@@ -10,8 +10,7 @@ import pytest
 from markdown.extensions.toc import slugify
 
 from l2book import Layer, gradients
-from l2book.exercises import EXERCISES, MISTAKES, Report, check
-from l2book.exercises import catalogue
+from l2book.exercises import EXERCISES, MISTAKES, Report, catalogue, check
 from l2book.exercises.mistakes import MODELS, SECTION_OF, backprop_with_slope
 from l2book.exercises.problems import make_problems
 from tests.exercise_solutions import LOOPS, PLANTED, VECTORIZED, planted
