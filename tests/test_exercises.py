@@ -173,7 +173,7 @@ def test_the_tanh_mistake_model_is_backprop_with_only_the_slope_changed():
         params = list(problem.params)
         right = backprop_with_slope(params, problem.X, problem.Y, lambda A: 1 - A**2)
         wrong = backprop_with_slope(params, problem.X, problem.Y, lambda A: 1 - A)
-        for got, want, bad in zip(right, gradients(params, problem.X, problem.Y, 0.0), wrong, strict=True):
+        for got, want in zip(right, gradients(params, problem.X, problem.Y, 0.0), strict=True):
             np.testing.assert_allclose(got.W, want.W, rtol=1e-12, atol=1e-15)
             np.testing.assert_allclose(got.b, want.b, rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(wrong[-1].W, right[-1].W, rtol=1e-12)  # the output layer has no tanh
