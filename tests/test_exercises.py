@@ -80,6 +80,24 @@ def test_an_exception_in_the_readers_code_is_a_failed_report_with_its_last_line(
     assert re.search(r"line \d+ of test_exercises\.py, in backward\) on problem 1 \(layers 3-4-1", report.message)
 
 
+def test_a_function_with_the_wrong_parameters_is_a_failed_report():
+    report = check("weight_decay_update", lambda params, grads, lr: params)
+    assert (report.passed, report.mistake) == (False, None)
+    assert report.message.startswith("weight_decay_update raised TypeError: ")
+    # no line of the reader's to point at: the call itself failed
+    assert report.message.endswith("<lambda>() takes 3 positional arguments but 5 were given "
+                                   "on problem 1 (layers 3-4-1, m = 5, λ = 0.7).")
+
+
+def test_an_error_inside_numpy_is_placed_on_the_readers_line():
+    def l2_penalty(weights, lam, m):
+        return lam / (2 * m) * sum(np.linalg.inv(W).sum() for W in weights)  # W^[1] is not square
+
+    report = check("l2_penalty", l2_penalty)
+    assert "raised numpy.linalg.LinAlgError: Last 2 dimensions of the array must be square" in report.message
+    assert re.search(r"\(line \d+ of test_exercises\.py, in <genexpr>\)", report.message)
+
+
 def test_a_difference_no_mistake_explains_is_located_not_named():
     def backward(params, X, Y, lam):  # a constant added to dW^[1]: in no catalogue
         grads = gradients(params, X, Y, lam)

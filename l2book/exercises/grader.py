@@ -13,6 +13,7 @@ and array. Otherwise the report says where the answer differs, and by how much.
 from __future__ import annotations
 
 import numbers
+import sysconfig
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -164,8 +165,13 @@ def _last_line(error: BaseException) -> str:
     """Return the last line of the error's traceback (``ValueError: …``) and where the reader's code raised it."""
     lines = traceback.format_exception_only(type(error), error)
     line = lines[len(lines) - 1 - len(getattr(error, "__notes__", None) or ())].strip()
-    frame = traceback.extract_tb(error.__traceback__)[-1]
-    return f"{line} (line {frame.lineno} of {Path(frame.filename).name}, in {frame.name})"
+    # The reader's own line, not the grader's call nor a line inside NumPy (or an installed l2book).
+    libraries = tuple(sysconfig.get_paths()[key] for key in ("stdlib", "purelib", "platlib"))
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if frame.filename != __file__ and not frame.filename.startswith(libraries)]
+    if not frames:  # raised by the call itself, e.g. a function with the wrong parameters
+        return line
+    return f"{line} (line {frames[-1].lineno} of {Path(frames[-1].filename).name}, in {frames[-1].name})"
 
 
 def _changed(name: str, value: Any, original: Any) -> str | None:
