@@ -18,6 +18,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 from l2book.exercises import EXERCISES
 from l2book.notebooks import (
@@ -104,8 +105,10 @@ def mismatch(cell, examples) -> str | None:
 def execute(notebook, directory: Path) -> None:
     """Run the notebook in a fresh kernel that imports this checkout's l2book, in ``directory``."""
     path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    # Local sockets in the test's directory: no TCP port, and no warning that TCP is unencrypted.
+    config = Config({"KernelManager": {"transport": "ipc", "ip": str(directory / "kernel")}})
     resources = {"metadata": {"path": str(directory)}}
-    client = NotebookClient(notebook, kernel_name="python3", timeout=900, resources=resources)
+    client = NotebookClient(notebook, kernel_name="python3", timeout=900, resources=resources, config=config)
     client.execute(env={**os.environ, "PYTHONPATH": path})
 
 
