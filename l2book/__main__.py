@@ -1,4 +1,4 @@
-"""Command line: ``python -m l2book verify | sweep | figures``."""
+"""Command line: ``python -m l2book verify | sweep | figures | exercises | check``."""
 
 from __future__ import annotations
 
@@ -50,6 +50,24 @@ def main(argv: list[str] | None = None) -> int:
         "(pip install 'l2book[docs]').",
     )
     figures.add_argument("outdir", metavar="OUTDIR", type=Path, help="directory to write into (created if missing)")
+    exercises = commands.add_parser(
+        "exercises",
+        help="list the implement-exercises, or write a starter file for them with --starter FILE",
+        description="List the book's implement-exercises (signature, chapter, what to return). With --starter "
+        "FILE, write a Python file with their signatures, docstrings and `raise NotImplementedError` bodies; "
+        "an existing FILE is never overwritten.",
+    )
+    exercises.add_argument("--starter", metavar="FILE", type=Path, help="write the starter file FILE")
+    check = commands.add_parser(
+        "check",
+        help="grade the functions of FILE that are named after an exercise; exit 0 if all pass, 1 if one fails, "
+        "2 if FILE defines none or cannot be imported",
+        description="Import FILE and grade every function in it named after an implement-exercise against the "
+        "book's verified functions on random problems. Prints one line per exercise: its name, PASS or FAIL, the "
+        "mistake found (or -) and a message that says what is wrong, where, and which section explains it.",
+    )
+    check.add_argument("file", metavar="FILE", type=Path, help="a Python file, e.g. one written by exercises --starter")
+    check.add_argument("--seed", type=int, default=0, help="seed of the random problems (default 0)")
     args = parser.parse_args(argv)
     if args.command == "verify":
         return _verify()
@@ -57,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         return _sweep(args.activation, args.seed, as_json=args.json)
     if args.command == "figures":
         return _figures(args.outdir)
+    if args.command == "exercises":
+        return _exercises(args.starter)
+    if args.command == "check":
+        return _check(args.file, args.seed)
     return 2  # unreachable: argparse rejects unknown commands
 
 
@@ -106,6 +128,36 @@ def _figures(outdir: Path) -> int:
             path.write_text(make_svg(), encoding="utf-8")
             print(path)
     return 0
+
+
+def _exercises(starter: Path | None) -> int:
+    from l2book.exercises import EXERCISES, write_starter
+
+    if starter is None:
+        for exercise in EXERCISES.values():
+            print(f"{exercise.signature}  (chapter {exercise.chapter})\n    {exercise.statement}")
+        return 0
+    try:
+        write_starter(starter)
+    except OSError as error:  # FileExistsError included: a reader's answers are never overwritten
+        print(f"python -m l2book exercises: cannot write {starter}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"wrote {starter}; fill in the functions, then run: python -m l2book check {starter}")
+    return 0
+
+
+def _check(file: Path, seed: int) -> int:
+    from l2book.exercises.answers import AnswersError, grade_answers, load_answers, report_line
+
+    try:
+        answers = load_answers(file)
+    except AnswersError as error:
+        print(f"python -m l2book check: {error}", file=sys.stderr)
+        return 2
+    reports = grade_answers(answers, seed=seed)
+    for report in reports:
+        print(report_line(report))
+    return 0 if all(report.passed for report in reports) else 1
 
 
 class _Progress:

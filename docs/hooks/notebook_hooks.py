@@ -1,0 +1,40 @@
+"""MkDocs hooks that publish each chapter as a Jupyter notebook and put a "Download notebook" button on the page.
+
+The notebook is made from the page's Markdown after the other hooks have
+run (``book_hooks.py`` comes first in ``mkdocs.yml``, so the derived formulas
+are in it) by :func:`l2book.notebooks.page_notebook`, and published as
+``notebooks/NN-name.ipynb``. The first cell installs l2book from the address
+:func:`l2book.notebooks.repository_url` finds: ``repo_url`` in ``mkdocs.yml``
+if it is set, else the repository GitHub Actions names in every workflow step.
+"""
+
+from __future__ import annotations
+
+import os
+
+import nbformat
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from l2book.notebooks import chapter_number, notebook_path, page_notebook, repository_url, with_download_link
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    """MkDocs event: reserve a notebook file for each chapter; the page's Markdown fills it in."""
+    for file in list(files.documentation_pages()):
+        if chapter_number(file.src_uri) is not None:
+            files.append(File.generated(config, notebook_path(file.src_uri), content=""))
+    return files
+
+
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """MkDocs event: write the chapter's notebook from its Markdown, and link it under the title."""
+    source = page.file.src_uri
+    if chapter_number(source) is None:
+        return markdown
+    url = repository_url(config.repo_url, os.environ)
+    notebook = page_notebook(markdown, page=source, site_url=config.site_url,
+                             install=f"l2book @ git+{url}" if url else None)
+    files.get_file_from_path(notebook_path(source)).content_string = nbformat.writes(notebook)
+    return with_download_link(markdown, source)
