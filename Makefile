@@ -14,7 +14,8 @@ CONSTRAINTS ?=
 # What `make torch` installs. PyTorch's Linux wheel on the package index is the CUDA build
 # (torch, triton and about twenty nvidia-* wheels, several GB); its CPU index has the CPU build.
 TORCH_CPU ?= torch --index-url https://download.pytorch.org/whl/cpu
-# pytest-xdist workers; the tests are independent (the built site is shared, see tests/conftest.py).
+# pytest-xdist workers. The tests are independent; --dist loadfile keeps each file on one
+# worker, so a file's module fixtures run once (the built site is built once per worker).
 PYTEST_WORKERS ?= auto
 # More pytest arguments, e.g. PYTEST_ARGS=tests/test_site.py (the CI workflow splits the suite with it).
 PYTEST_ARGS ?=
@@ -28,7 +29,7 @@ site: $(VENV)/.docs-installed
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 test: $(VENV)/.test-installed chromium
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The second install checks the extra's lower bound against the torch just installed.
 torch: $(VENV)/.test-installed

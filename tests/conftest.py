@@ -52,13 +52,6 @@ def problem():
 # --- The built book, shared by the site and browser tests (one build per session) ---
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep the tests of the built book on one pytest-xdist worker (``--dist loadgroup``): one build in all."""
-    for item in items:
-        if "served_site" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("built_site"))
-
-
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Serves the built site without logging every request to stderr."""
 
