@@ -43,7 +43,8 @@ test-lowest:
 
 # L2BOOK_CHROMIUM names another Chromium-based browser for the browser test (the CI runner's Chrome).
 chromium:
-	@[ -n "$$L2BOOK_CHROMIUM" ] || command -v chromium >/dev/null || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+	@[ -n "$$L2BOOK_CHROMIUM" ] || command -v chromium >/dev/null || \
+		{ $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
 
 $(VENV)/.docs-installed: pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)

@@ -83,8 +83,9 @@ def test_python_versions_start_at_the_declared_minimum():
 
 def requirements(extra: str | None) -> list[Requirement]:
     """The requirements of the runtime (``None``) or of an extra, with the project's own extras expanded."""
-    own = canonicalize_name(PYPROJECT["project"]["name"])
-    listed = PYPROJECT["project"]["dependencies"] if extra is None else PYPROJECT["project"]["optional-dependencies"][extra]
+    project = PYPROJECT["project"]
+    own = canonicalize_name(project["name"])
+    listed = project["dependencies"] if extra is None else project["optional-dependencies"][extra]
     found = []
     for requirement in map(Requirement, listed):
         if canonicalize_name(requirement.name) == own:
