@@ -1,27 +1,59 @@
 # Two entry points that set up a fresh machine themselves:
-#   make book   install into .venv, then build and serve the book on http://127.0.0.1:8000
-#   make test   install into .venv (and Debian's Chromium for the browser test), run every test
+#   make book   install the docs extra into .venv, then build and serve the book on http://127.0.0.1:8000
+#   make test   install the test extra into .venv (and Debian's Chromium for the browser test), run every test
+# and three more:
+#   make torch        add PyTorch's CPU build to .venv: the cross-checks in tests/test_crosscheck_torch.py
+#   make test-lowest  the tests (but PyTorch's) in .venv-lowest, at the lowest versions pyproject.toml allows
+#   make site         build the static site into site/
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# A pip constraints file for the installs (test-lowest passes constraints/lowest.txt).
+CONSTRAINTS ?=
+# What `make torch` installs. PyTorch's Linux wheel on the package index is the CUDA build
+# (torch, triton and about twenty nvidia-* wheels, several GB); its CPU index has the CPU build.
+TORCH_CPU ?= torch --index-url https://download.pytorch.org/whl/cpu
+# pytest-xdist workers. The tests are independent; --dist loadfile keeps each file on one
+# worker, so a file's module fixtures run once (the built site is built once per worker).
+PYTEST_WORKERS ?= auto
+# More pytest arguments, e.g. PYTEST_ARGS=tests/test_site.py (the CI workflow splits the suite with it).
+PYTEST_ARGS ?=
 
-.PHONY: book site test chromium
+.PHONY: book site test torch test-lowest chromium
 
-book: $(VENV)/.installed
+book: $(VENV)/.docs-installed
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
 
-site: $(VENV)/.installed
+site: $(VENV)/.docs-installed
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
-test: $(VENV)/.installed chromium
-	$(BIN)/python -m pytest
+test: $(VENV)/.test-installed chromium
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
+# The second install checks the extra's lower bound against the torch just installed.
+torch: $(VENV)/.test-installed
+	$(BIN)/python -m pip install -q $(TORCH_CPU)
+	$(BIN)/python -m pip install -q -e ".[torch]"
+
+# PyTorch needs a newer SymPy (>= 1.13.3) than SymPy's lower bound: its cross-checks run in .venv.
+test-lowest:
+	$(MAKE) test VENV=.venv-lowest CONSTRAINTS=constraints/lowest.txt \
+		PYTEST_ARGS="--ignore=tests/test_crosscheck_torch.py $(PYTEST_ARGS)"
+
+# L2BOOK_CHROMIUM names another Chromium-based browser for the browser test (the CI runner's Chrome).
 chromium:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+	@[ -n "$$L2BOOK_CHROMIUM" ] || command -v chromium >/dev/null || \
+		{ $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.docs-installed: pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[test,docs,bench]"
+	$(BIN)/python -m pip install -q -e ".[docs]" $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 	touch $@
+
+$(VENV)/.test-installed: pyproject.toml $(CONSTRAINTS)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test,bench]" $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
+	touch $@ $(VENV)/.docs-installed

@@ -4,16 +4,33 @@ Every tensor is float64 and built from our NumPy parameters, so the two sides
 start from the same point and differ only by rounding. The optimizers get the
 book's ``λ`` through :func:`l2book.conventions.torch_param_groups`: weights in a
 group with ``weight_decay = λ/m``, biases in a group with 0.
+
+PyTorch is the optional ``torch`` extra, not part of ``make test``'s install
+(on Linux the package index's torch is the CUDA build, several GB). Without it
+these tests skip, saying how to add the CPU build; with ``CI`` set (``.ci/run``
+installs it) a missing torch fails the run instead.
 """
+
+import os
 
 import numpy as np
 import pytest
-import torch
 
-from l2book import Layer, cost, gradients, sgd_step, weight_decay_step
+from l2book import Layer, cost, gradients, init_params, sgd_step, weight_decay_step
 from l2book.conventions import torch_param_groups
 from l2book.optim import adam_init, adam_step, adamw_step
 from tests.helpers import random_problem
+
+try:
+    import torch
+except ImportError:
+    if os.environ.get("CI"):
+        pytest.fail("PyTorch is not installed; CI must run the PyTorch cross-checks (`make torch`)", pytrace=False)
+    pytest.skip(
+        "PyTorch is not installed: these cross-checks need the `torch` extra; `make torch` adds PyTorch's CPU build"
+        " (README, 'Add the PyTorch cross-checks')",
+        allow_module_level=True,
+    )
 
 # Tiny tensors: one thread avoids contending for the machine's two cores with NumPy's BLAS.
 torch.set_num_threads(1)
@@ -82,6 +99,22 @@ def test_sgd_weight_decay_is_the_books_l2_gradient_and_weight_decay_step():
         decoupled = weight_decay_step(decoupled, gradients(decoupled, X, Y, 0.0), LR, LAM, 10)
     assert largest_difference(torch_params, coupled) < 1e-14
     assert largest_difference(torch_params, decoupled) < 1e-14
+
+
+def test_one_sgd_step_of_chapter_3():
+    # Chapter 3 restates torch.optim.SGD's rule in NumPy; this is the running PyTorch on the same set-up.
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((3, 40))
+    Y = (X[0:1] * X[1:2] > 0).astype(float)
+    net = init_params([3, 4, 1], seed=1)
+    tensors = to_torch(net)
+    optimizer = torch.optim.SGD(
+        torch_param_groups([W for W, _ in tensors], [b for _, b in tensors], lam=2.0, m=40), lr=0.5
+    )
+    torch_data_loss(tensors, X, Y).backward()
+    optimizer.step()
+    ours = weight_decay_step(net, gradients(net, X, Y, 0.0), lr=0.5, lam=2.0, m=40)
+    assert largest_difference(to_numpy(tensors), ours) < 1e-15
 
 
 def test_adam_weight_decay_is_adam_step_on_the_regularized_gradient():
