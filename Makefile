@@ -25,3 +25,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[test,docs,bench]"
 	touch $@
+
+# Mutation testing of the core against the fast tests ([tool.mutmut] in pyproject.toml); not part of `make test`.
+# Starts from scratch (a cached verdict can be stale once tests change) and takes tens of minutes.
+# The score script lists every survivor that is not a reviewed equivalent in mutation/equivalent.toml.
+MUTATION_JOBS ?= 2
+.PHONY: mutation
+mutation: $(VENV)/.installed
+	@$(BIN)/python -c "import mutmut" 2>/dev/null || $(BIN)/python -m pip install -q "mutmut>=3.8"
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(MUTATION_JOBS)
+	$(BIN)/python tools/mutation_score.py
