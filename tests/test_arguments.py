@@ -13,11 +13,14 @@ from l2book import (
     adam_init,
     adam_step,
     adamw_step,
+    check_gradients,
     cost,
     gradients,
     init_params,
     l2_penalty,
     l2_penalty_grad,
+    numerical_gradient,
+    relative_error,
     sgd_step,
     weight_decay_step,
 )
@@ -287,3 +290,59 @@ def test_betas_may_be_zero_or_a_list(function):
         np.testing.assert_array_equal(m_W, dW)
         np.testing.assert_array_equal(v_b, db * db)
     assert isinstance(state, AdamState) and state.step == 1
+
+
+# --- The gradient checker ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("x", "eps", "error", "message"),
+    [
+        ([1.0, 2.0], None, TypeError, r"^x must be a numpy array, got list$"),
+        (np.array([1, 2]), None, TypeError, r"^x must have dtype float32 or float64, got int64$"),
+        (np.ones(2), 0.0, ValueError, r"^eps must be > 0, got 0\.0$"),
+        (np.ones(2), "1e-3", TypeError, r"^eps must be a real number, got str$"),
+        (np.ones(2), np.inf, ValueError, r"^eps must be finite, got inf$"),
+        (np.array([3.0]), 1e-17, ValueError, r"^eps=1e-17 is too small: x ± eps rounds back to x\[0\]=.*3\.0.* in float64$"),
+    ],
+)
+def test_numerical_gradient_names_its_arguments(x, eps, error, message):
+    with pytest.raises(error, match=message):
+        numerical_gradient(lambda v: float(v.sum()), x, eps=eps)
+
+
+def test_numerical_gradient_names_a_non_finite_value_of_f():
+    with pytest.raises(ValueError, match=r"^f returned inf at a perturbed point; it must return finite numbers$"):
+        numerical_gradient(lambda v: float("inf"), np.ones(2))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "message"),
+    [
+        ([1.0, 2.0], [1.0], r"^a and b must have the same shape, got \(2,\) and \(1,\)$"),
+        ([], [], r"^a must not be empty$"),
+        ([np.inf], [1.0], r"^a must contain only finite values \(no NaN or inf\)$"),
+        ([1.0], [np.nan], r"^b must contain only finite values \(no NaN or inf\)$"),
+    ],
+)
+def test_relative_error_names_its_arguments(a, b, message):
+    with pytest.raises(ValueError, match=message):
+        relative_error(a, b)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"directions": 0}, ValueError, r"^directions must be >= 1, got 0$"),
+        ({"directions": 2.0}, TypeError, r"^directions must be an integer, got float$"),
+        ({"seed": -1}, ValueError, r"^seed must be >= 0, got -1$"),
+        ({"seed": "0"}, TypeError, r"^seed must be an integer, got str$"),
+        ({"threshold": 0.0}, ValueError, r"^threshold must be > 0, got 0\.0$"),
+        ({"threshold": "1e-7"}, TypeError, r"^threshold must be a real number, got str$"),
+        ({"gradient_fn": lambda *a, **k: G[:1]}, ValueError, r"^the result of gradient_fn must have 2 layers like params, got 1$"),
+        ({"gradient_fn": lambda *a, **k: G[0]}, TypeError, r"^the result of gradient_fn must be a non-empty list of Layer\(W, b\), got Layer$"),
+    ],
+)
+def test_check_gradients_names_its_options(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        check_gradients(P, X, Y, **kwargs)
