@@ -83,7 +83,10 @@ def test_weights_may_be_a_tuple():
 
 @pytest.mark.parametrize(
     ("lam", "error", "message"),
-    [("0.1", TypeError, r"^lam must be a real number, got str$"), (None, TypeError, r"^lam must be a real number, got NoneType$")],
+    [
+        ("0.1", TypeError, r"^lam must be a real number, got str$"),
+        (None, TypeError, r"^lam must be a real number, got NoneType$"),
+    ],
 )
 def test_real_numbers_name_the_type_they_got(lam, error, message):
     with pytest.raises(error, match=message):
@@ -177,7 +180,8 @@ def test_steps_refuse_malformed_params(function, params, message):
 def test_adam_init_refuses_malformed_params():
     with pytest.raises(TypeError, match=r"^params must be a non-empty list of Layer\(W, b\), got ndarray$"):
         adam_init(P[0].W)
-    with pytest.raises(ValueError, match=r"^params\[1\]\.W must have 4 columns \(the units of layer 1\), got shape \(2, 3\)$"):
+    columns = r"^params\[1\]\.W must have 4 columns \(the units of layer 1\), got shape \(2, 3\)$"
+    with pytest.raises(ValueError, match=columns):
         adam_init([P[0], Layer(np.ones((2, 3)), np.ones((2, 1)))])
 
 
@@ -241,7 +245,11 @@ def test_decoupled_steps_refuse_bad_lam_and_m(function, change, error, message):
         ({"betas": (1.0, 0.99)}, ValueError, r"^betas\[0\] must be in \[0, 1\), got 1\.0$"),
         ({"eps": 0.0}, ValueError, r"^eps must be > 0, got 0\.0$"),
         ({"eps": "1e-8"}, TypeError, r"^eps must be a real number, got str$"),
-        ({"state": (STATE.first_moment, STATE.second_moment, 0)}, TypeError, r"^state must be an AdamState \(from adam_init\), got tuple$"),
+        (
+            {"state": (STATE.first_moment, STATE.second_moment, 0)},
+            TypeError,
+            r"^state must be an AdamState \(from adam_init\), got tuple$",
+        ),
         ({"state": STATE._replace(step=1.5)}, ValueError, r"^state\.step must be an integer >= 0, got 1\.5$"),
         ({"state": STATE._replace(step=True)}, ValueError, r"^state\.step must be an integer >= 0, got True$"),
         ({"state": STATE._replace(step=np.bool_(True))}, ValueError, r"^state\.step must be an integer >= 0, got "),
@@ -277,12 +285,10 @@ def test_a_state_step_may_be_a_numpy_integer(function):
         np.testing.assert_array_equal(a.W, b.W)
 
 
-@pytest.mark.parametrize("function", [adam_step, adamw_step])
-def test_betas_may_be_zero_or_a_list(function):
+@pytest.mark.parametrize(("function", "no_decay"), [(adam_step, {}), (adamw_step, {"lam": 0.0})])
+def test_betas_may_be_zero_or_a_list(function, no_decay):
     # β₁ = β₂ = 0 keeps no history: m̂ = g and v̂ = g², so the direction is g/(|g| + ε).
-    new, state = call(function, betas=[0.0, 0.0], eps=1e-8, lam=0.0, m=5) if function is adamw_step else call(
-        function, betas=[0.0, 0.0], eps=1e-8
-    )
+    new, state = call(function, betas=[0.0, 0.0], eps=1e-8, **no_decay)
     for (W, b), (dW, db), (W_new, b_new) in zip(P, G, new):
         np.testing.assert_allclose(W_new, W - 0.1 * dW / (np.abs(dW) + 1e-8), rtol=1e-12)
         np.testing.assert_allclose(b_new, b - 0.1 * db / (np.abs(db) + 1e-8), rtol=1e-12)
@@ -303,7 +309,7 @@ def test_betas_may_be_zero_or_a_list(function):
         (np.ones(2), 0.0, ValueError, r"^eps must be > 0, got 0\.0$"),
         (np.ones(2), "1e-3", TypeError, r"^eps must be a real number, got str$"),
         (np.ones(2), np.inf, ValueError, r"^eps must be finite, got inf$"),
-        (np.array([3.0]), 1e-17, ValueError, r"^eps=1e-17 is too small: x ± eps rounds back to x\[0\]=.*3\.0.* in float64$"),
+        (np.array([3.0]), 1e-17, ValueError, r"^eps=1e-17 is too small: x ± eps rounds back to x\[0\]="),
     ],
 )
 def test_numerical_gradient_names_its_arguments(x, eps, error, message):
@@ -339,8 +345,16 @@ def test_relative_error_names_its_arguments(a, b, message):
         ({"seed": "0"}, TypeError, r"^seed must be an integer, got str$"),
         ({"threshold": 0.0}, ValueError, r"^threshold must be > 0, got 0\.0$"),
         ({"threshold": "1e-7"}, TypeError, r"^threshold must be a real number, got str$"),
-        ({"gradient_fn": lambda *a, **k: G[:1]}, ValueError, r"^the result of gradient_fn must have 2 layers like params, got 1$"),
-        ({"gradient_fn": lambda *a, **k: G[0]}, TypeError, r"^the result of gradient_fn must be a non-empty list of Layer\(W, b\), got Layer$"),
+        (
+            {"gradient_fn": lambda *args, **kwargs: G[:1]},
+            ValueError,
+            r"^the result of gradient_fn must have 2 layers like params, got 1$",
+        ),
+        (
+            {"gradient_fn": lambda *args, **kwargs: G[0]},
+            TypeError,
+            r"^the result of gradient_fn must be a non-empty list of Layer\(W, b\), got Layer$",
+        ),
     ],
 )
 def test_check_gradients_names_its_options(kwargs, error, message):

@@ -133,7 +133,8 @@ def main() -> int:
         print(f"  after    = {mutant.after!r}")
     stale = [key for key in equivalent if key not in seen]
     for function, before, after in stale:
-        print(f"\nnote: listed as equivalent but not a survivor now (killed, or the code changed): {function}: {before!r} -> {after!r}")
+        print(f"\nnote: listed as equivalent but no longer a survivor (killed, or the code changed): {function}")
+        print(f"  before = {before!r}\n  after  = {after!r}")
     print(f"\n{len(unexplained)} survivor(s) not on the equivalent list, {untested} mutant(s) not tested.")
     return 1 if unexplained or untested else 0
 
