@@ -174,3 +174,21 @@ def test_a_fixed_step_is_used_as_given():
     seen = []
     numerical_gradient(lambda v: seen.append(v.copy()) or float(v.sum()), x, eps=0.125)
     np.testing.assert_array_equal([seen[0][0], seen[1][0], seen[2][1], seen[3][1]], [0.625, 0.375, 100.125, 99.875])
+
+
+@pytest.mark.parametrize("w2", [0.5, 20.0])
+@pytest.mark.parametrize(("kink_over_step", "passes"), [(1.2, True), (0.8, False)])
+def test_directional_step_is_cbrt_eps_times_max_of_one_and_the_norm_over_root_n(w2, kink_over_step, passes):
+    # One ReLU unit fed a zero input: only its bias moves its pre-activation, by exactly ± h/√n
+    # (every component of a step is ±h/√n). A kink closer than that is crossed and the check
+    # fails; a kink farther away is not. n = 4, and ‖θ‖ is below 1 or about w2 = 20.
+    norm = np.sqrt(0.3**2 + w2**2 + 0.1**2)  # and the bias below, ≈ 1e-5
+    component = np.cbrt(np.finfo(np.float64).eps) * max(1.0, norm) / np.sqrt(4)
+    params = [
+        Layer(np.array([[0.3]]), np.array([[kink_over_step * component]])),
+        Layer(np.array([[w2]]), np.array([[0.1]])),
+    ]
+    X, Y = np.zeros((1, 1)), np.ones((1, 1))
+    for seed in range(3):
+        result = check_gradients(params, X, Y, activation="relu", directions=2, seed=seed)
+        assert result.passed == passes, result
