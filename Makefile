@@ -57,3 +57,14 @@ $(VENV)/.test-installed: pyproject.toml $(CONSTRAINTS)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[test,bench]" $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 	touch $@ $(VENV)/.docs-installed
+
+# Mutation testing of the core against the fast tests ([tool.mutmut] in pyproject.toml); not part of `make test`.
+# Starts from scratch (a cached verdict can be stale once tests change) and takes tens of minutes.
+# The score script lists every survivor that is not a reviewed equivalent in mutation/equivalent.toml.
+MUTATION_JOBS ?= 2
+.PHONY: mutation
+mutation: $(VENV)/.test-installed
+	$(BIN)/python -m pip install -q -e ".[mutation]"
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(MUTATION_JOBS)
+	$(BIN)/python tools/mutation_score.py
