@@ -1,4 +1,4 @@
-"""The built book in a real browser: math typeset with real glyphs, figures shown, search working, nothing fetched from elsewhere, no serious accessibility fault.
+"""The built book in a real browser: real glyphs, figures, search, no request elsewhere, no serious accessibility fault.
 
 The site is built with ``mkdocs build --strict`` and served on 127.0.0.1 (the
 ``served_site`` fixture of ``conftest.py``); each page is loaded in headless
@@ -27,6 +27,7 @@ are skipped, with the reason, when it is not installed.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.resources
 import io
 import os
@@ -38,7 +39,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.accessibility import COLOUR_RULES, axe_violations, serious
+from tests.browser.accessibility import AXE_JS, COLOUR_RULES, axe_violations, serious
 from tests.browser.admonitions import (
     COLLAPSED_IN_HTML,
     assert_opens_when_clicked,
@@ -52,6 +53,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 SCREENSHOT_DIR = Path(os.environ.get("L2BOOK_SCREENSHOT_DIR", ROOT / "build" / "screenshots"))
 PAGES = sorted("" if page.stem == "index" else f"{page.stem}/" for page in DOCS.glob("*.md"))
+EVERY_PAGE = pytest.mark.parametrize("path", PAGES, ids=lambda path: path.rstrip("/") or "index")
 CHAPTER = "03-weight-decay/"  # the page whose screenshot is kept
 SOLUTION_FIXTURE = "fixture-solution/"  # a chapter with an exercise's solution added, see below
 # Pages that must show math (at least 2 formulas, over 20 glyphs) or figures (at least 2), so
@@ -107,8 +109,7 @@ def network(page: Page) -> NetworkLog:
 
 
 def load(page: Page, network: NetworkLog, url: str) -> PageReport:
-    # "networkidle": also wait for what the page fetches after load (the sitemap, the search index).
-    page.goto(url, wait_until="networkidle")
+    page.goto(url)  # returns after the load event
     return inspect(page, network)
 
 
@@ -116,7 +117,7 @@ def built(site_dir: Path, path: str) -> str:
     return (site_dir / path / "index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("path", PAGES)
+@EVERY_PAGE
 def test_page_renders_its_math_and_figures_without_leaving_the_machine(path, served_site, page, network):
     site_dir, base_url = served_site
     report = load(page, network, base_url + path)
@@ -135,8 +136,9 @@ def test_instant_navigation_typesets_the_next_page(served_site, page, network):
     """Material swaps pages in place; the MathJax hook must typeset each new page, not blank it."""
     site_dir, base_url = served_site
     # Instant navigation intercepts only links listed in the sitemap, which it fetches after load
-    # (a click before that would be an ordinary page load): "networkidle" waits for it.
-    page.goto(base_url, wait_until="networkidle")
+    # (a click before that would be an ordinary page load).
+    with page.expect_response(lambda response: response.url.endswith("/sitemap.xml")):
+        load(page, network, base_url)
     page.evaluate("window.samePageMarker = true")
     page.locator(f'.md-nav a[href$="{CHAPTER}"]').first.click()
     page.wait_for_url(f"**/{CHAPTER}")
@@ -157,9 +159,9 @@ def test_instant_navigation_typesets_the_next_page(served_site, page, network):
 def test_search_box_ranks_the_chapter_first_and_finds_nothing_for_an_unknown_word(served_site, page, network):
     _, base_url = served_site
     load(page, network, base_url)
-    assert base_url + "search/search_index.json" in network.requested_urls, "the log sees the search worker too"
     results = page.locator(".md-search-result__meta")
     expect(results).to_have_text("Type to start searching", timeout=15_000)  # the index is ready
+    assert base_url + "search/search_index.json" in network.requested_urls, "the log sees the search worker too"
     search_box = page.locator(".md-search__input")
     # Typed key by key: the theme reads the box on key-up, so a programmatic fill is not seen.
     search_box.press_sequentially("weight decay")
@@ -220,14 +222,22 @@ SCHEMES = pytest.mark.parametrize(
 
 
 @SCHEMES
-@pytest.mark.parametrize("path", PAGES)
+@EVERY_PAGE
 def test_page_has_no_serious_accessibility_violation(path, color_scheme, palette, rules, served_site, page, network):
     _, base_url = served_site
     page.emulate_media(color_scheme=color_scheme)  # a first visit follows the reader's system setting
     load(page, network, base_url + path)
-    assert page.evaluate("document.body.dataset.mdColorScheme") == palette
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", palette)
     found = serious(axe_violations(page, rules))
     assert not found, f"{len(found)} serious accessibility violations:\n" + "\n".join(map(str, found))
+
+
+def test_vendored_axe_is_the_file_its_source_note_names():
+    note = (AXE_JS.parent / "SOURCE.txt").read_text(encoding="utf-8")
+    engine = AXE_JS.read_bytes()
+    assert re.search(r"axe\.min\.js +the engine \(sha256 (\w+)\)", note)[1] == hashlib.sha256(engine).hexdigest()
+    version = re.match(r"axe-core (\S+),", note)[1]
+    assert engine.startswith(f"/*! axe v{version}\n".encode())
 
 
 SEARCH_DIALOG_NAME = " aria-label=\"{{ lang.t('search') }}\""
@@ -247,7 +257,8 @@ def test_search_dialog_override_is_the_theme_partial_plus_its_name():
 
 def add_solution_fixture(site_dir: Path) -> None:
     """A copy of a chapter with an exercise's solution, rendered by the book's Markdown extensions."""
-    altered_copy(site_dir, SOLUTION_FIXTURE, CHAPTER, lambda html: html.replace("</article>", solution_html() + "</article>"))
+    solution = solution_html()
+    altered_copy(site_dir, SOLUTION_FIXTURE, CHAPTER, lambda html: html.replace("</article>", solution + "</article>"))
 
 
 # The fixture always runs, so the test checks something before any page has a solution; every page
@@ -381,7 +392,7 @@ def test_accessibility_check_catches_faint_text_a_bare_link_and_a_nameless_dialo
     )
     page.emulate_media(color_scheme=color_scheme)
     load(page, network, base_url + broken)
-    assert page.evaluate("document.body.dataset.mdColorScheme") == palette
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", palette)
     found = {(violation.rule, violation.target) for violation in serious(axe_violations(page, rules))}
     expected = {("color-contrast", "#faint"), ("link-in-text-block", "#bare-link")}
     if rules is None:

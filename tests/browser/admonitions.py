@@ -12,10 +12,10 @@ if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
 # What an exercise's solution looks like in a page's Markdown.
-SOLUTION_MARKDOWN = '''??? success "Solution"
+SOLUTION_MARKDOWN = """??? success "Solution"
 
     With λ = 0 the update is plain gradient descent.
-'''
+"""
 COLLAPSED_IN_MARKDOWN = re.compile(r"^\s*\?\?\?(?!\+)\s", re.MULTILINE)  # `???+` starts open
 COLLAPSED_IN_HTML = re.compile(r"<details(?![^>]*\bopen\b)[^>]*>")
 ADMONITIONS = "article details"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,12 +36,27 @@ class NetworkLog:
         self.requested_urls: list[str] = []
         self.failed_requests: list[str] = []
         self.javascript_errors: list[str] = []
+        self._in_flight: set[Request] = set()
+        self._last_activity = time.monotonic()
         page.route("**/*", self._allow_only_local)
         page.on("request", self._record_request)
         page.on("websocket", lambda socket: self.requested_urls.append(socket.url))
         page.on("response", self._record_response)
+        page.on("requestfinished", self._record_end)
         page.on("requestfailed", self._record_failure)
         page.on("pageerror", lambda error: self.javascript_errors.append(str(error)))
+
+    def wait_until_quiet(self, page: Page, *, quiet: float = 0.5, timeout: float = 30) -> None:
+        """Wait until no request has been in flight for ``quiet`` seconds.
+
+        Not Playwright's "networkidle": it can fire before the load event when a
+        busy machine keeps the parser on a large script for half a second.
+        """
+        deadline = time.monotonic() + timeout
+        while self._in_flight or time.monotonic() - self._last_activity < quiet:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"requests still in flight after {timeout} s: {[r.url for r in self._in_flight]}")
+            page.wait_for_timeout(50)  # lets Playwright deliver the page's events
 
     @staticmethod
     def _allow_only_local(route: Route) -> None:
@@ -51,12 +67,19 @@ class NetworkLog:
 
     def _record_request(self, request: Request) -> None:
         self.requested_urls.append(request.url)
+        self._in_flight.add(request)
+        self._last_activity = time.monotonic()
 
     def _record_response(self, response: Response) -> None:
         if response.status >= 400:
             self.failed_requests.append(f"{response.status} {response.url}")
 
+    def _record_end(self, request: Request) -> None:
+        self._in_flight.discard(request)
+        self._last_activity = time.monotonic()
+
     def _record_failure(self, request: Request) -> None:
+        self._record_end(request)
         # A request the page itself cancelled (ERR_ABORTED, e.g. on navigation) is not a missing file.
         if is_local(request.url) and request.failure != "net::ERR_ABORTED":
             self.failed_requests.append(f"{request.failure} {request.url}")
@@ -101,8 +124,9 @@ class PageReport:
 
 
 def inspect(page: Page, network: NetworkLog) -> PageReport:
-    """Wait for the page's math and fonts, then report what it shows and what its network log holds."""
+    """Wait for the page's math, fonts and requests; report what it shows and what its network log holds."""
     findings = page.evaluate(INSPECT_PAGE_JS)
+    network.wait_until_quiet(page)  # requests the page makes after load, e.g. for the search index
     return PageReport(
         path=findings["path"],
         formulas=findings["formulas"],
