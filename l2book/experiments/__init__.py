@@ -21,6 +21,15 @@ Examples
 [30, 0]
 """
 
+from l2book.experiments.bias_variance import (
+    BIAS_VARIANCE_LAMS,
+    BIAS_VARIANCE_SETS,
+    BiasVarianceRecord,
+    bayes_probability,
+    bias_variance,
+    decompose,
+    format_bias_variance,
+)
 from l2book.experiments.data import Dataset, two_moons
 from l2book.experiments.metrics import (
     ACTIVE_STD,
@@ -44,21 +53,28 @@ from l2book.experiments.training import fit, train
 
 __all__ = [
     "ACTIVE_STD",
+    "BIAS_VARIANCE_LAMS",
+    "BIAS_VARIANCE_SETS",
     "CONSTANT_SPREAD",
     "LAMS",
     "LINEARITY_TOLERANCE",
     "LINEAR_BOUND",
     "SIZES",
+    "BiasVarianceRecord",
     "Dataset",
     "Setup",
     "SizeRecord",
     "SweepRecord",
     "accuracy",
     "active_units",
+    "bayes_probability",
     "best_record",
+    "bias_variance",
     "critical_lambda",
+    "decompose",
     "evaluate",
     "fit",
+    "format_bias_variance",
     "format_table",
     "hidden_preactivations",
     "lambda_sweep",
