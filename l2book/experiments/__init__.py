@@ -9,8 +9,9 @@ and :func:`size_sweep` one :class:`SizeRecord` per training-set size.
 One module per job: ``data`` (the two moons), ``setup`` (an experiment's
 settings), ``training`` (the training loop and its memo), ``metrics`` (what a
 trained network does), ``records`` and ``sweeps`` (one network per ``λ`` or per
-``m``), ``theory`` (the critical ``λ`` of chapter 5) and ``report`` (the text
-table). Every public name is exported here.
+``m``), ``theory`` (the critical ``λ`` of chapter 5), ``report`` (the text
+table), ``bias_variance`` (chapter 1's many training sets) and ``step_size``
+(chapter 6's finite-difference steps). Every public name is exported here.
 
 Only NumPy is needed here; the figures are drawn by :mod:`l2book.plots`.
 
@@ -24,6 +25,7 @@ Examples
 from l2book.experiments.bias_variance import (
     BIAS_VARIANCE_LAMS,
     BIAS_VARIANCE_SETS,
+    BIAS_VARIANCE_SETUP,
     BiasVarianceRecord,
     bayes_probability,
     bias_variance,
@@ -47,6 +49,14 @@ from l2book.experiments.metrics import (
 from l2book.experiments.records import SizeRecord, SweepRecord
 from l2book.experiments.report import format_table
 from l2book.experiments.setup import Setup
+from l2book.experiments.step_size import (
+    STEP_NETWORKS,
+    STEP_SIZES,
+    StepSizeCurve,
+    first_layer_error,
+    step_size_curve,
+    step_size_problem,
+)
 from l2book.experiments.sweeps import LAMS, SIZES, best_record, lambda_sweep, size_sweep
 from l2book.experiments.theory import critical_lambda
 from l2book.experiments.training import fit, train
@@ -55,15 +65,19 @@ __all__ = [
     "ACTIVE_STD",
     "BIAS_VARIANCE_LAMS",
     "BIAS_VARIANCE_SETS",
+    "BIAS_VARIANCE_SETUP",
     "CONSTANT_SPREAD",
     "LAMS",
     "LINEARITY_TOLERANCE",
     "LINEAR_BOUND",
     "SIZES",
+    "STEP_NETWORKS",
+    "STEP_SIZES",
     "BiasVarianceRecord",
     "Dataset",
     "Setup",
     "SizeRecord",
+    "StepSizeCurve",
     "SweepRecord",
     "accuracy",
     "active_units",
@@ -73,6 +87,7 @@ __all__ = [
     "critical_lambda",
     "decompose",
     "evaluate",
+    "first_layer_error",
     "fit",
     "format_bias_variance",
     "format_table",
@@ -81,6 +96,8 @@ __all__ = [
     "linear_fit_r2",
     "linear_fraction",
     "size_sweep",
+    "step_size_curve",
+    "step_size_problem",
     "train",
     "two_moons",
     "weight_norm",

@@ -30,11 +30,11 @@ True
 # Chapter by chapter: importing a module registers its figures, so FIGURES lists them in the book's order.
 from l2book.plots.accuracy import accuracy_vs_lambda_figure, accuracy_vs_m_figure, decision_boundaries_figure
 from l2book.plots.bias_variance import bias_variance_figure  # isort: skip
-from l2book.plots.weight_decay import l2_contours_figure  # isort: skip
+from l2book.plots.weight_decay import l2_contours_figure, regularized_minimum  # isort: skip
 from l2book.plots.linearity import boundary_straightening_figure, linearity_figure, preactivations_figure
 from l2book.plots.dead_units import active_units_figure, unit_norms_figure  # isort: skip
 from l2book.plots.checks import step_size_figure  # isort: skip
-from l2book.plots.beyond import shrinkage_vs_early_stopping_figure  # isort: skip
+from l2book.plots.beyond import half_curvatures, shrinkage_vs_early_stopping_figure  # isort: skip
 from l2book.plots.style import (
     CLASS_COLOURS,
     FIGURES,
@@ -64,9 +64,11 @@ __all__ = [
     "boundary_straightening_figure",
     "decision_boundaries_figure",
     "figure",
+    "half_curvatures",
     "l2_contours_figure",
     "linearity_figure",
     "preactivations_figure",
+    "regularized_minimum",
     "shrinkage_vs_early_stopping_figure",
     "step_size_figure",
     "svg_text",

@@ -58,7 +58,7 @@ def bias_variance_figure(records: Sequence[BiasVarianceRecord] | None = None) ->
             label="measured test error (p̂ − y)²")  # fmt: skip
     lambda_axis(ax, lams)
     ax.set_ylim(bottom=0.0)
-    ax.set_ylabel(f"squared error of P(class 1), mean of {records[0].sets} training sets")
-    ax.set_title("As λ grows, variance falls and bias rises")
+    ax.set_ylabel("squared error of P(class 1)")
+    ax.set_title(f"As λ grows, variance falls and bias rises ({records[0].sets} training sets)")
     ax.legend(loc="upper left", ncols=2)
     return figure

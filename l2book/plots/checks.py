@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from l2book.experiments.step_size import StepSizeCurve, step_size_curve
+from l2book.experiments import StepSizeCurve, step_size_curve
 from l2book.plots.style import TEST_COLOUR, TRAIN_COLOUR, figure
 
 _DTYPE_COLOURS = {"float64": TRAIN_COLOUR, "float32": TEST_COLOUR}
@@ -21,7 +21,7 @@ def step_size_figure(curves: Sequence[StepSizeCurve] | None = None) -> Figure:
     ----------
     curves : sequence of StepSizeCurve, optional
         One line each; chapter 6's float64 and float32 curves
-        (:func:`~l2book.experiments.step_size.step_size_curve`) if omitted.
+        (:func:`~l2book.experiments.step_size_curve`) if omitted.
 
     Returns
     -------
@@ -30,12 +30,12 @@ def step_size_figure(curves: Sequence[StepSizeCurve] | None = None) -> Figure:
 
     See Also
     --------
-    l2book.experiments.step_size.step_size_curve : where the numbers come from.
+    l2book.experiments.step_size_curve : where the numbers come from.
     Chapter [6, How this book checks itself](06-checks.md)
 
     Examples
     --------
-    >>> from l2book.experiments.step_size import StepSizeCurve
+    >>> from l2book.experiments import StepSizeCurve
     >>> curve = StepSizeCurve("float64", 1, (1e-3, 1e-5, 1e-7), (1e-7, 1e-11, 1e-9), 6e-6)
     >>> [float(y) for y in step_size_figure([curve]).axes[0].lines[0].get_ydata()]
     [1e-07, 1e-11, 1e-09]
@@ -45,17 +45,15 @@ def step_size_figure(curves: Sequence[StepSizeCurve] | None = None) -> Figure:
     ax = figure.subplots()
     for curve in curves:
         colour = _DTYPE_COLOURS.get(curve.dtype, "black")
-        ax.plot(curve.steps, curve.errors, ".-", color=colour, markersize=4, label=f"{curve.dtype}, median of {curve.networks} networks")
-        ax.plot([curve.best_step], [curve.best_error], "o", color=colour, markersize=8, markerfacecolor="none")
-        ax.annotate(
-            f"smallest: {curve.best_error:.0e}\nat h = {curve.best_step:.1e}",
-            (curve.best_step, curve.best_error),
-            xytext=(0, -26),
-            textcoords="offset points",
-            ha="center",
-            fontsize=8,
+        ax.plot(
+            curve.steps,
+            curve.errors,
+            ".-",
             color=colour,
+            markersize=4,
+            label=f"{curve.dtype}, median of {curve.networks} networks: smallest ≈ {_power_of_ten(curve.best_error):.0e} at h = {curve.best_step:.0e}",
         )
+        ax.plot([curve.best_step], [curve.best_error], "o", color=colour, markersize=8, markerfacecolor="none")
         ax.axvline(curve.predicted_step, color=colour, linestyle="--", linewidth=1)
         ax.annotate(
             f"∛ε = {curve.predicted_step:.1e}",
@@ -74,3 +72,8 @@ def step_size_figure(curves: Sequence[StepSizeCurve] | None = None) -> Figure:
     ax.set_title("Truncation falls as h², rounding grows as 1/h: the V bottoms out near ∛ε")
     ax.legend(loc="lower left")
     return figure
+
+
+def _power_of_ten(value: float) -> float:
+    """Round ``value`` to the nearest power of ten, as chapter 6's table does (the digits below depend on the machine)."""
+    return 10.0 ** round(float(np.log10(value)))
