@@ -1,4 +1,4 @@
-"""l2book.experiments.bias_variance: the true probability, the exact split of the error, the experiment and its table."""
+"""l2book.experiments.bias_variance: the true probability, the exact split of the error, the experiment, the table."""
 
 import dataclasses
 
@@ -9,7 +9,7 @@ from l2book.experiments import (
     BiasVarianceRecord,
     Setup,
     bayes_probability,
-    bias_variance,
+    bias_variance_sweep,
     decompose,
     format_bias_variance,
     two_moons,
@@ -151,13 +151,13 @@ def test_decompose_rejects_bad_arguments_by_name(change, error, name):
 
 
 def test_bias_variance_is_deterministic_when_every_network_is_trained_again(monkeypatch):
-    first = bias_variance((0.0, 1.0), SMALL, sets=3)
+    first = bias_variance_sweep((0.0, 1.0), SMALL, sets=3)
     monkeypatch.setattr(training, "_MEMO", {})
-    assert bias_variance((0.0, 1.0), SMALL, sets=3) == first
+    assert bias_variance_sweep((0.0, 1.0), SMALL, sets=3) == first
 
 
 def test_bias_variance_trains_setup_k_on_the_seed_plus_k_and_tests_on_setups_test_set():
-    records = bias_variance((1.0,), SMALL, sets=3)
+    records = bias_variance_sweep((1.0,), SMALL, sets=3)
     data = SMALL.data()
     predictions = np.vstack(
         [forward(training.train(dataclasses.replace(SMALL, seed=k), 1.0), data.X_test) for k in range(3)]
@@ -166,7 +166,7 @@ def test_bias_variance_trains_setup_k_on_the_seed_plus_k_and_tests_on_setups_tes
 
 
 def test_more_lambda_means_less_variance_and_more_bias_on_a_small_problem():
-    plain, strong = bias_variance((0.0, 10.0), SMALL, sets=4)
+    plain, strong = bias_variance_sweep((0.0, 10.0), SMALL, sets=4)
     assert strong.variance < plain.variance
     assert strong.bias_squared > plain.bias_squared
 
@@ -185,7 +185,7 @@ def test_more_lambda_means_less_variance_and_more_bias_on_a_small_problem():
 def test_bias_variance_rejects_bad_arguments_by_name(kwargs, error, name):
     arguments = {"lams": (0.0,), "setup": SMALL, "sets": 2, **kwargs}
     with pytest.raises(error, match=name):
-        bias_variance(arguments.pop("lams"), arguments.pop("setup"), **arguments)
+        bias_variance_sweep(arguments.pop("lams"), arguments.pop("setup"), **arguments)
 
 
 # --- the table ------------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ import pytest
 
 from l2book.experiments import STEP_SIZES, StepSizeCurve, first_layer_error, step_size_curve, step_size_problem
 from l2book.gradcheck import relative_error
-from l2book.network import gradients
+from l2book.layer import Layer
+from l2book.network import cost, gradients
 
 
 def test_the_problem_is_the_one_chapter_6_builds():
@@ -20,9 +21,6 @@ def test_the_error_compares_central_differences_with_backpropagation():
     h = 1e-4
     W1, b1 = networks[0][0]
     numeric = np.zeros_like(W1)
-    from l2book.network import cost
-    from l2book.layer import Layer
-
     for index in np.ndindex(W1.shape):  # the central difference written out, one weight at a time
         up, down = W1.copy(), W1.copy()
         up[index] += h
@@ -30,7 +28,8 @@ def test_the_error_compares_central_differences_with_backpropagation():
         numeric[index] = (cost([Layer(up, b1), networks[0][1]], X, Y, lam)
                           - cost([Layer(down, b1), networks[0][1]], X, Y, lam)) / (2 * h)  # fmt: skip
     exact = gradients(networks[0], X, Y, lam)[0].W
-    assert first_layer_error(networks[0], X, Y, lam, np.float64, h) == pytest.approx(relative_error(exact, numeric), rel=1e-3)
+    measured = first_layer_error(networks[0], X, Y, lam, np.float64, h)
+    assert measured == pytest.approx(relative_error(exact, numeric), rel=1e-3)
 
 
 def test_a_vanished_float32_step_gives_none_and_a_nan_median():

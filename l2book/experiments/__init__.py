@@ -28,7 +28,7 @@ from l2book.experiments.bias_variance import (
     BIAS_VARIANCE_SETUP,
     BiasVarianceRecord,
     bayes_probability,
-    bias_variance,
+    bias_variance_sweep,
     decompose,
     format_bias_variance,
 )
@@ -83,7 +83,7 @@ __all__ = [
     "active_units",
     "bayes_probability",
     "best_record",
-    "bias_variance",
+    "bias_variance_sweep",
     "critical_lambda",
     "decompose",
     "evaluate",

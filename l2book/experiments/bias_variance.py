@@ -82,7 +82,7 @@ class BiasVarianceRecord:
 
     See Also
     --------
-    bias_variance : makes one per ``λ``.
+    bias_variance_sweep : makes one per ``λ``.
     format_bias_variance : prints them.
 
     Examples
@@ -178,7 +178,7 @@ def decompose(lam: float, predictions: np.ndarray, bayes: np.ndarray, labels: np
 
     See Also
     --------
-    bias_variance : trains the networks and calls this.
+    bias_variance_sweep : trains the networks and calls this.
 
     Examples
     --------
@@ -203,7 +203,9 @@ def decompose(lam: float, predictions: np.ndarray, bayes: np.ndarray, labels: np
     points = predictions.shape[1]
     for name, array in (("bayes", bayes), ("labels", labels)):
         if array.shape != (points,):
-            raise ValueError(f"{name} must have shape ({points},), one value per column of predictions, got {array.shape}")
+            raise ValueError(
+                f"{name} must have shape ({points},), one value per column of predictions, got {array.shape}"
+            )
     sets = predictions.shape[0]
     if sets < 2:
         raise ValueError(f"predictions must have a row for each of at least 2 training sets, got {sets}")
@@ -229,7 +231,7 @@ def _probabilities(name: str, value: Any, *, ndim: int) -> np.ndarray:
     return array
 
 
-def bias_variance(
+def bias_variance_sweep(
     lams: Sequence[float] = BIAS_VARIANCE_LAMS, setup: Setup | None = None, *, sets: int = BIAS_VARIANCE_SETS
 ) -> list[BiasVarianceRecord]:
     """Train ``setup``'s network on ``sets`` training sets for each ``λ`` and decompose its error on fixed test points.
@@ -264,7 +266,7 @@ def bias_variance(
     Examples
     --------
     >>> small = Setup(m_train=20, m_test=200, steps=100)
-    >>> [record.variance > 0 for record in bias_variance((0.0, 1.0), small, sets=3)]
+    >>> [record.variance > 0 for record in bias_variance_sweep((0.0, 1.0), small, sets=3)]
     [True, True]
     """
     setup = BIAS_VARIANCE_SETUP if setup is None else checked_setup(setup)
@@ -292,7 +294,7 @@ def format_bias_variance(records: Sequence[BiasVarianceRecord]) -> str:
 
     See Also
     --------
-    bias_variance : makes the records.
+    bias_variance_sweep : makes the records.
     Chapter [1, Overfitting and its two cures](01-overfitting.md)
 
     Examples
@@ -305,7 +307,10 @@ def format_bias_variance(records: Sequence[BiasVarianceRecord]) -> str:
     for index, record in enumerate(records):
         if not isinstance(record, BiasVarianceRecord):
             raise TypeError(f"records[{index}] must be a BiasVarianceRecord, got {type(record).__name__}")
-    lines = [f"{'lam':>7}  {'sets':>4}  {'bias²':>6}  {'variance':>8}  {'noise':>6}  {'bias²+var+noise':>15}  {'test error':>10}"]
+    lines = [
+        f"{'lam':>7}  {'sets':>4}  {'bias²':>6}  {'variance':>8}  {'noise':>6}  "
+        f"{'bias²+var+noise':>15}  {'test error':>10}"
+    ]
     for r in records:
         total = r.bias_squared + r.variance + r.noise
         lines.append(

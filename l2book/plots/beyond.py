@@ -1,4 +1,4 @@
-"""The figure of chapter 7: L2's shrinkage ``h/(h + λ/m)`` against early stopping's ``1 − (1 − αh)^τ``, over the curvature."""
+"""The figure of chapter 7: L2's shrinkage ``h/(h + λ/m)`` against early stopping's ``1 − (1 − αh)^τ``."""
 
 from __future__ import annotations
 
@@ -89,8 +89,10 @@ def shrinkage_vs_early_stopping_figure(lr: float = EARLY_STOPPING_LR, steps: int
 
     figure = Figure(figsize=(6.0, 3.4), layout="constrained")
     ax = figure.subplots()
-    ax.plot(h, l2, "-", color=TRAIN_COLOUR, linewidth=1.8, label=rf"L2 with λ/m = 1/(ατ) = {decay:g}:  $h/(h + \lambda/m)$")
-    ax.plot(h, stopped, "-", color=TEST_COLOUR, linewidth=1.8, label=rf"early stopping, τ = {steps}, α = {lr:g}:  $1 - (1 - \alpha h)^\tau$")
+    l2_label = rf"L2 with λ/m = 1/(ατ) = {decay:g}:  $h/(h + \lambda/m)$"
+    stopped_label = rf"early stopping, τ = {steps}, α = {lr:g}:  $1 - (1 - \alpha h)^\tau$"
+    ax.plot(h, l2, "-", color=TRAIN_COLOUR, linewidth=1.8, label=l2_label)
+    ax.plot(h, stopped, "-", color=TEST_COLOUR, linewidth=1.8, label=stopped_label)
     ax.fill_between(h, l2, stopped, color=TEST_COLOUR, alpha=0.12, linewidth=0)
     widest = int(np.argmax(stopped - l2))
     ax.annotate(

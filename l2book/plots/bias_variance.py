@@ -1,4 +1,4 @@
-"""The bias–variance figure of chapter 1: bias², variance, noise and their sum against λ, with the measured test error."""
+"""The bias–variance figure of chapter 1: bias², variance, noise and their sum against λ, and the test error."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
-from l2book.experiments import BiasVarianceRecord, bias_variance
+from l2book.experiments import BiasVarianceRecord, bias_variance_sweep
 from l2book.plots.parts import lambda_axis
 from l2book.plots.style import TEST_COLOUR, TRAIN_COLOUR, figure
 
@@ -20,7 +20,7 @@ def bias_variance_figure(records: Sequence[BiasVarianceRecord] | None = None) ->
     Parameters
     ----------
     records : sequence of BiasVarianceRecord, optional
-        One per ``λ``; the book's :func:`~l2book.experiments.bias_variance` if omitted.
+        One per ``λ``; the book's :func:`~l2book.experiments.bias_variance_sweep` if omitted.
 
     Returns
     -------
@@ -29,17 +29,18 @@ def bias_variance_figure(records: Sequence[BiasVarianceRecord] | None = None) ->
 
     See Also
     --------
-    l2book.experiments.bias_variance : where the numbers come from.
+    l2book.experiments.bias_variance_sweep : where the numbers come from.
     Chapter [1, Overfitting and its two cures](01-overfitting.md)
 
     Examples
     --------
     >>> from l2book.experiments import BiasVarianceRecord
-    >>> records = [BiasVarianceRecord(0.0, 20, 0.01, 0.03, 0.1, 0.14, 0.15), BiasVarianceRecord(1.0, 20, 0.05, 0.01, 0.1, 0.16, 0.15)]
+    >>> records = [BiasVarianceRecord(0.0, 20, 0.01, 0.03, 0.1, 0.14, 0.15),
+    ...            BiasVarianceRecord(1.0, 20, 0.05, 0.01, 0.1, 0.16, 0.15)]
     >>> [[float(y) for y in line.get_ydata()] for line in bias_variance_figure(records).axes[0].lines[:2]]
     [[0.01, 0.05], [0.03, 0.01]]
     """
-    records = bias_variance() if records is None else list(records)
+    records = bias_variance_sweep() if records is None else list(records)
     lams = [r.lam for r in records]
     figure = Figure(figsize=(6.0, 3.6), layout="constrained")
     ax = figure.subplots()

@@ -51,7 +51,10 @@ def step_size_figure(curves: Sequence[StepSizeCurve] | None = None) -> Figure:
             ".-",
             color=colour,
             markersize=4,
-            label=f"{curve.dtype}, median of {curve.networks} networks: smallest ≈ {_power_of_ten(curve.best_error):.0e} at h = {curve.best_step:.0e}",
+            label=(
+                f"{curve.dtype}, median of {curve.networks} networks: "
+                f"smallest ≈ {_power_of_ten(curve.best_error):.0e} at h = {curve.best_step:.0e}"
+            ),
         )
         ax.plot([curve.best_step], [curve.best_error], "o", color=colour, markersize=8, markerfacecolor="none")
         ax.axvline(curve.predicted_step, color=colour, linestyle="--", linewidth=1)
@@ -75,5 +78,5 @@ def step_size_figure(curves: Sequence[StepSizeCurve] | None = None) -> Figure:
 
 
 def _power_of_ten(value: float) -> float:
-    """Round ``value`` to the nearest power of ten, as chapter 6's table does (the digits below depend on the machine)."""
+    """Round ``value`` to the nearest power of ten, as chapter 6's table does (the digits depend on the machine)."""
     return 10.0 ** round(float(np.log10(value)))

@@ -1,4 +1,4 @@
-"""The figure of chapter 3: where the data loss meets the penalty (Goodfellow, Bengio and Courville's Fig. 7.1, computed)."""
+"""The figure of chapter 3: where the data loss meets the penalty (Goodfellow et al.'s Fig. 7.1, computed)."""
 
 from __future__ import annotations
 
