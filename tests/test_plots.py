@@ -271,7 +271,8 @@ def test_step_size_figure_draws_each_curve_and_marks_its_minimum_and_the_predict
 
 
 def test_step_size_figure_by_default_shows_float64_and_float32_over_the_default_steps():
-    ax = plots.step_size_figure().axes[0]
-    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    figure = plots.step_size_figure()
+    ax = figure.axes[0]
+    labels = [text.get_text() for text in figure.legends[0].get_texts()]
     assert [label.split(",")[0] for label in labels] == ["float64", "float32"]
     assert ax.get_xscale() == ax.get_yscale() == "log"
