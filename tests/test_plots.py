@@ -11,15 +11,19 @@ import pytest
 from l2book import plots
 from l2book.experiments import (
     LINEAR_BOUND,
+    BiasVarianceRecord,
     Setup,
     SweepRecord,
     best_record,
     critical_lambda,
     hidden_preactivations,
     lambda_sweep,
+    bias_variance_sweep,
     size_sweep,
+    step_size_curve,
     train,
 )
+from l2book.symbolic import early_stopping_fraction, shrinkage_factor
 
 DOCS = pathlib.Path(__file__).resolve().parent.parent / "docs"
 SMALL = Setup(m_train=20, m_test=50, steps=50)
@@ -41,8 +45,9 @@ def svgs():
 
 def test_the_book_has_these_figures():
     assert set(plots.FIGURES) == {
-        "accuracy-vs-lambda", "accuracy-vs-m", "decision-boundaries", "boundary-straightening",
-        "linearity", "preactivations", "active-units", "unit-norms",
+        "accuracy-vs-lambda", "accuracy-vs-m", "decision-boundaries", "bias-variance", "l2-contours",
+        "boundary-straightening", "linearity", "preactivations", "active-units", "unit-norms", "step-size",
+        "shrinkage-vs-early-stopping",
     }  # fmt: skip
 
 
@@ -175,3 +180,99 @@ def test_figure_registers_a_styled_drawing_and_refuses_a_name_twice(monkeypatch)
 def test_the_linearity_legend_quotes_linear_bound():
     figure = plots.linearity_figure([record(0.0), record(1.0)])
     assert f"|z| ≤ {LINEAR_BOUND:.2f}" in [text.get_text() for text in figure.axes[1].get_legend().get_texts()][0]
+
+
+# --- the bias-variance figure and the three canonical figures ----------------------------------------
+
+
+def test_bias_variance_figure_plots_the_books_records_and_their_sum():
+    records = bias_variance_sweep()
+    lines = plots.bias_variance_figure().axes[0].lines
+    assert [float(x) for x in lines[0].get_xdata()] == [r.lam for r in records]
+    assert ydata(lines[0]) == [r.bias_squared for r in records]
+    assert ydata(lines[1]) == [r.variance for r in records]
+    assert ydata(lines[3]) == [r.bias_squared + r.variance + r.noise for r in records]
+    assert ydata(lines[4]) == [r.test_error for r in records]
+
+
+def test_bias_variance_figure_changes_when_a_variance_changes():
+    first = [
+        BiasVarianceRecord(0.0, 20, 0.01, 0.03, 0.1, 0.14, 0.15),
+        BiasVarianceRecord(1.0, 20, 0.05, 0.01, 0.1, 0.16, 0.15),
+    ]
+    second = [first[0], BiasVarianceRecord(1.0, 20, 0.05, 0.02, 0.1, 0.17, 0.15)]
+    assert plots.svg_text(plots.bias_variance_figure(first)) != plots.svg_text(plots.bias_variance_figure(second))
+
+
+def test_l2_contours_path_runs_from_w_star_to_the_origin_through_the_closed_form():
+    ax = plots.l2_contours_figure().axes[0]
+    path = np.column_stack([ax.lines[0].get_xdata(), ax.lines[0].get_ydata()])
+    hessian = np.diag([0.2, 2.0])
+    assert path[0] == pytest.approx([2.0, 1.0])
+    assert np.linalg.norm(path[-1]) < 0.01
+    for point in path[1:]:  # every point is a regularized minimum: H(w − w*) = −(λ/m) w for one λ/m ≥ 0
+        pull = hessian @ (np.array([2.0, 1.0]) - point)
+        assert abs(pull[0] * point[1] - pull[1] * point[0]) < 1e-12  # parallel to w
+    chosen = [float(ax.lines[2].get_xdata()[0]), float(ax.lines[2].get_ydata()[0])]
+    assert chosen == pytest.approx(list(plots.regularized_minimum(hessian, np.array([2.0, 1.0]), 0.2)))
+
+
+def test_regularized_minimum_scales_each_eigen_direction_by_the_symbolic_factor():
+    rotation = np.array([[np.cos(0.4), -np.sin(0.4)], [np.sin(0.4), np.cos(0.4)]])
+    hessian = rotation @ np.diag([0.3, 5.0]) @ rotation.T
+    hessian = (hessian + hessian.T) / 2
+    w_star = np.array([1.0, -2.0])
+    w = plots.regularized_minimum(hessian, w_star, 0.7)
+    assert rotation.T @ w == pytest.approx(shrinkage_factor(np.array([0.3, 5.0]), 0.7, 1) * (rotation.T @ w_star))
+
+
+@pytest.mark.parametrize(
+    ("hessian", "w_star", "decay", "name"),
+    [
+        (np.array([[1.0, 2.0], [0.0, 1.0]]), np.ones(2), 0.1, "hessian"),
+        (np.eye(2), np.ones(3), 0.1, "w_star"),
+        (np.eye(2), np.ones(2), -0.1, "decay"),
+    ],
+)
+def test_regularized_minimum_rejects_bad_arguments_by_name(hessian, w_star, decay, name):
+    with pytest.raises(ValueError, match=name):
+        plots.regularized_minimum(hessian, w_star, decay)
+
+
+def test_shrinkage_figure_draws_both_symbolic_factors_for_the_matched_lambda():
+    l2_line, stopped_line = plots.shrinkage_vs_early_stopping_figure(0.1, 50).axes[0].lines[:2]
+    h = np.asarray(l2_line.get_xdata())
+    assert h[0] == pytest.approx(0.01) and h[-1] == pytest.approx(10.0)
+    assert ydata(l2_line) == pytest.approx(list(shrinkage_factor(h, 0.2, 1)), rel=1e-14)
+    assert ydata(stopped_line) == pytest.approx(list(early_stopping_fraction(h, 0.1, 50)), rel=1e-14)
+
+
+def test_half_curvatures_are_where_each_factor_is_one_half():
+    l2_half, stopped_half = plots.half_curvatures(0.05, 30)
+    assert shrinkage_factor(np.array([l2_half]), 1 / (0.05 * 30), 1)[0] == pytest.approx(0.5, rel=1e-12)
+    assert early_stopping_fraction(np.array([stopped_half]), 0.05, 30)[0] == pytest.approx(0.5, rel=1e-12)
+    with pytest.raises(ValueError, match="lr"):
+        plots.half_curvatures(0.0, 30)
+    with pytest.raises(ValueError, match="steps"):
+        plots.half_curvatures(0.1, 0)
+
+
+def test_step_size_figure_draws_each_curve_and_marks_its_minimum_and_the_predicted_step():
+    curves = [
+        step_size_curve(np.float64, (1e-2, 1e-5, 1e-8), networks=5),
+        step_size_curve(np.float32, (1e-1, 1e-2, 1e-4), networks=5),
+    ]
+    lines = plots.step_size_figure(curves).axes[0].lines
+    for index, curve in enumerate(curves):
+        data, best, predicted = lines[3 * index : 3 * index + 3]
+        assert ydata(data) == list(curve.errors)
+        assert ydata(best) == [curve.best_error] and list(best.get_xdata()) == [curve.best_step]
+        assert list(predicted.get_xdata()) == [curve.predicted_step] * 2
+
+
+def test_step_size_figure_by_default_shows_float64_and_float32_over_the_default_steps():
+    figure = plots.step_size_figure()
+    ax = figure.axes[0]
+    labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert [label.split(",")[0] for label in labels] == ["float64", "float32"]
+    assert ax.get_xscale() == ax.get_yscale() == "log"
