@@ -98,6 +98,12 @@ def base_url(served_site) -> str:
 
 
 @pytest.fixture(scope="session")
+def site_dir(served_site) -> Path:
+    """The folder the book was built into (and is served from)."""
+    return served_site[0]
+
+
+@pytest.fixture(scope="session")
 def browser_context_args(browser_context_args) -> dict:
     return {**browser_context_args, "viewport": {"width": 1280, "height": 1000}}
 
@@ -118,8 +124,7 @@ def built(site_dir: Path, path: str) -> str:
 
 
 @EVERY_PAGE
-def test_page_renders_its_math_and_figures_without_leaving_the_machine(path, served_site, page, network):
-    site_dir, base_url = served_site
+def test_page_renders_its_math_and_figures_without_leaving_the_machine(path, site_dir, base_url, page, network):
     report = load(page, network, base_url + path)
     assert report.problems() == [], f"{path or 'index'}: {report.problems()}"
     html = built(site_dir, path)
@@ -132,9 +137,8 @@ def test_page_renders_its_math_and_figures_without_leaving_the_machine(path, ser
         assert report.images >= 2, f"{report.images} figures"
 
 
-def test_instant_navigation_typesets_the_next_page(served_site, page, network):
+def test_instant_navigation_typesets_the_next_page(site_dir, base_url, page, network):
     """Material swaps pages in place; the MathJax hook must typeset each new page, not blank it."""
-    site_dir, base_url = served_site
     # Instant navigation intercepts only links listed in the sitemap, which it fetches after load
     # (a click before that would be an ordinary page load).
     with page.expect_response(lambda response: response.url.endswith("/sitemap.xml")):
@@ -156,8 +160,7 @@ def test_instant_navigation_typesets_the_next_page(served_site, page, network):
     assert report.problems() == []
 
 
-def test_search_box_ranks_the_chapter_first_and_finds_nothing_for_an_unknown_word(served_site, page, network):
-    _, base_url = served_site
+def test_search_box_ranks_the_chapter_first_and_finds_nothing_for_an_unknown_word(base_url, page, network):
     load(page, network, base_url)
     results = page.locator(".md-search-result__meta")
     expect(results).to_have_text("Type to start searching", timeout=15_000)  # the index is ready
@@ -174,9 +177,8 @@ def test_search_box_ranks_the_chapter_first_and_finds_nothing_for_an_unknown_wor
     expect(page.locator(".md-search-result__link")).to_have_count(0)
 
 
-def test_screenshot_of_a_chapter_shows_typeset_math(served_site, page, network):
+def test_screenshot_of_a_chapter_shows_typeset_math(base_url, page, network):
     """Keep a screenshot of a chapter at a known path, and check that its first display formula has ink."""
-    _, base_url = served_site
     assert load(page, network, base_url + CHAPTER).problems() == []
     box = scroll_to_first_display_formula(page)
     page.wait_for_timeout(500)  # the header's scroll animation
@@ -223,8 +225,7 @@ SCHEMES = pytest.mark.parametrize(
 
 @SCHEMES
 @EVERY_PAGE
-def test_page_has_no_serious_accessibility_violation(path, color_scheme, palette, rules, served_site, page, network):
-    _, base_url = served_site
+def test_page_has_no_serious_accessibility_violation(path, color_scheme, palette, rules, base_url, page, network):
     page.emulate_media(color_scheme=color_scheme)  # a first visit follows the reader's system setting
     load(page, network, base_url + path)
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", palette)
@@ -264,8 +265,7 @@ def add_solution_fixture(site_dir: Path) -> None:
 # The fixture always runs, so the test checks something before any page has a solution; every page
 # whose Markdown has a collapsed admonition (`???`, not `???+`) joins it as soon as it has one.
 @pytest.mark.parametrize("path", [SOLUTION_FIXTURE, *pages_with_collapsed_admonitions(DOCS)])
-def test_collapsed_admonitions_open_when_clicked(path, served_site, page, network):
-    site_dir, base_url = served_site
+def test_collapsed_admonitions_open_when_clicked(path, site_dir, base_url, page, network):
     if path == SOLUTION_FIXTURE:
         add_solution_fixture(site_dir)
     assert load(page, network, base_url + path).problems() == []
@@ -273,6 +273,13 @@ def test_collapsed_admonitions_open_when_clicked(path, served_site, page, networ
     assert len(collapsed) == len(COLLAPSED_IN_HTML.findall(built(site_dir, path))) > 0
     for details in collapsed:
         assert_opens_when_clicked(details)
+
+
+def test_pages_with_a_collapsed_admonition_are_found_from_their_markdown(tmp_path):
+    (tmp_path / "index.md").write_text('Text.\n\n??? success "Solution"\n\n    Yes.\n', encoding="utf-8")
+    (tmp_path / "02-open.md").write_text('???+ note "Shown from the start"\n\n    Open.\n', encoding="utf-8")
+    (tmp_path / "03-none.md").write_text("No admonition, only a puzzled reader??? in prose.\n", encoding="utf-8")
+    assert pages_with_collapsed_admonitions(tmp_path) == [""]
 
 
 # --- The checks must be able to fail. Each test below serves a deliberately broken copy of a chapter
@@ -289,9 +296,8 @@ def altered_copy(site_dir: Path, name: str, path: str, alter) -> str:
     return name
 
 
-def test_check_catches_a_request_to_another_host(served_site, page, network):
+def test_check_catches_a_request_to_another_host(site_dir, base_url, page, network):
     """What Material does without `theme.font: false`: load a stylesheet from a font CDN."""
-    site_dir, base_url = served_site
     cdn = "https://fonts.example.invalid/css?family=Roboto"
     broken = altered_copy(
         site_dir,
@@ -304,9 +310,8 @@ def test_check_catches_a_request_to_another_host(served_site, page, network):
     assert any("leaving the machine" in problem for problem in report.problems())
 
 
-def test_check_catches_the_clear_cache_trap(served_site, page, network):
+def test_check_catches_the_clear_cache_trap(site_dir, base_url, page, network):
     """Material's documented snippet clears MathJax's cache on the first page too: every glyph goes blank."""
-    site_dir, base_url = served_site
     (site_dir / "broken-clear-cache.js").write_text(
         "window.MathJax = {tex: {inlineMath: [['\\\\(', '\\\\)']], displayMath: [['\\\\[', '\\\\]']],"
         " processEscapes: true, processEnvironments: true},"
@@ -332,8 +337,7 @@ def test_check_catches_the_clear_cache_trap(served_site, page, network):
     assert ink_fraction(page.screenshot(), box) < 0.005, "the blank formula should have no ink"
 
 
-def test_check_catches_raw_tex(served_site, page, network):
-    site_dir, base_url = served_site
+def test_check_catches_raw_tex(site_dir, base_url, page, network):
     broken = altered_copy(
         site_dir,
         "broken-no-mathjax/",
@@ -347,9 +351,8 @@ def test_check_catches_raw_tex(served_site, page, network):
 TOC_ENTRY = '<a href="#the-update-rule-read-two-ways"'
 
 
-def test_check_catches_tex_in_a_heading(served_site, page, network):
+def test_check_catches_tex_in_a_heading(site_dir, base_url, page, network):
     """Math in a heading is repeated as plain text by the table of contents: raw TeX the reader sees."""
-    site_dir, base_url = served_site
     broken = altered_copy(
         site_dir,
         "broken-heading/",
@@ -360,8 +363,7 @@ def test_check_catches_tex_in_a_heading(served_site, page, network):
     assert report.tex_outside_formulas == ["Which \\(m\\)?"]
 
 
-def test_check_catches_a_missing_figure(served_site, page, network):
-    site_dir, base_url = served_site
+def test_check_catches_a_missing_figure(site_dir, base_url, page, network):
     broken = altered_copy(
         site_dir,
         "broken-missing-file/",
@@ -375,9 +377,8 @@ def test_check_catches_a_missing_figure(served_site, page, network):
 
 @SCHEMES
 def test_accessibility_check_catches_faint_text_a_bare_link_and_a_nameless_dialog(
-    color_scheme, palette, rules, served_site, page, network
+    color_scheme, palette, rules, site_dir, base_url, page, network
 ):
-    site_dir, base_url = served_site
     faults = (
         '<p id="faint" style="color: var(--md-default-fg-color--lighter)">Faint text in either scheme.</p>'
         '<p>Read <a id="bare-link" href="#" style="text-decoration: none">this link</a> in running text.</p>'
@@ -400,8 +401,7 @@ def test_accessibility_check_catches_faint_text_a_bare_link_and_a_nameless_dialo
     assert found == expected
 
 
-def test_check_catches_an_admonition_that_does_not_open(served_site, page, network):
-    site_dir, base_url = served_site
+def test_check_catches_an_admonition_that_does_not_open(site_dir, base_url, page, network):
     add_solution_fixture(site_dir)
     # A script that swallows every click on a summary, as a broken theme script might.
     stuck = "<script>addEventListener('click', (e) => e.target.closest('summary') && e.preventDefault(), true)</script>"

@@ -17,7 +17,7 @@ SOLUTION_MARKDOWN = """??? success "Solution"
     With λ = 0 the update is plain gradient descent.
 """
 COLLAPSED_IN_MARKDOWN = re.compile(r"^\s*\?\?\?(?!\+)\s", re.MULTILINE)  # `???+` starts open
-COLLAPSED_IN_HTML = re.compile(r"<details(?![^>]*\bopen\b)[^>]*>")
+COLLAPSED_IN_HTML = re.compile(r"<details(?![^>]*\sopen[\s=>])[^>]*>")  # no `open` attribute
 ADMONITIONS = "article details"
 
 
