@@ -209,7 +209,7 @@ def test_links_point_at_the_published_site():
 
 def test_the_first_cell_installs_l2book_and_what_the_page_imports():
     setup = notebook_of("03-weight-decay.md").cells[1]
-    assert f"packages = {{'l2book': '{INSTALL}', 'sklearn': 'scikit-learn', 'torch': 'torch'}}" in setup.source
+    assert f"packages = {{'l2book': '{INSTALL}', 'sklearn': 'scikit-learn'}}" in setup.source
     unknown = page_notebook("# 9. P\n", page="09-p.md", site_url=None, install=None).cells[1]
     assert "raise ModuleNotFoundError" in unknown.source
 
