@@ -1,7 +1,6 @@
 """The documented defaults are the ones used."""
 
 import numpy as np
-import pytest
 
 from l2book import (
     Layer,

@@ -7,7 +7,7 @@ down here by planting a known error and reading it back.
 import numpy as np
 import pytest
 
-from l2book import Layer, check_gradients, gradients, numerical_gradient
+from l2book import Layer, check_gradients, gradients, numerical_gradient, relative_error
 from l2book.gradcheck import THRESHOLDS, _random_signs
 from tests.helpers import random_problem
 
@@ -192,3 +192,36 @@ def test_directional_step_is_cbrt_eps_times_max_of_one_and_the_norm_over_root_n(
     for seed in range(3):
         result = check_gradients(params, X, Y, activation="relu", directions=2, seed=seed)
         assert result.passed == passes, result
+
+
+def test_every_component_of_a_direction_gets_its_own_random_sign():
+    # Per position, over many draws: +1 and −1 equally often, for sizes that are and are not
+    # multiples of 8 bits (a short draw would leave trailing components at +1).
+    rng = np.random.default_rng(1)
+    for n in (1, 9, 100):
+        draws = np.array([_random_signs(rng, n) for _ in range(2000)])
+        assert np.abs(draws.mean(axis=0)).max() < 0.1, n
+
+
+def test_relative_error_is_computed_in_float64_whatever_the_inputs():
+    a32, b32 = np.array([1.0, 2.0, 3.3], np.float32), np.array([1.0, 2.1, 3.0], np.float32)
+    assert relative_error(a32, b32) == relative_error(a32.astype(np.float64), b32.astype(np.float64))
+    assert relative_error([1, 2], [1, 3]) == relative_error([1.0, 2.0], [1.0, 3.0])
+
+
+@pytest.mark.parametrize("directions", [None, 3])
+def test_a_single_layer_network_is_checked_with_the_default_threshold(directions):
+    params, X, Y = random_problem([3, 1], 6, seed=8)  # logistic regression
+    result = check_gradients(params, X, Y, lam=0.4, directions=directions)
+    assert result.passed and result.threshold == 1e-7
+
+
+def test_a_tie_between_dW_and_db_reports_dW():
+    # A linear model that fits exactly: every gradient is 0, and so is every central difference
+    # (the cost is symmetric about its minimum), so dW and db tie at a relative error of 0.
+    # With zero parameters θ ± h is exactly ±h, so the two costs are exactly equal.
+    params = [Layer(np.zeros((1, 1)), np.zeros((1, 1)))]
+    X = np.array([[0.5, 1.0, 2.0]])
+    result = check_gradients(params, X, np.zeros((1, 3)), activation="linear", loss="mse")
+    assert result.layer_errors == ((0.0, 0.0),)
+    assert (result.worst_layer, result.worst_parameter, result.worst_index) == (0, "W", (0, 0))
