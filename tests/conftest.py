@@ -38,6 +38,19 @@ def problem():
     return random_problem([3, 5, 4, 2], 7, seed=1)
 
 
+
+@pytest.fixture
+def fresh_process(monkeypatch, tmp_path):
+    """An empty in-process memo and an empty cache directory, as a new process on a new machine would see.
+
+    Any test that counts trainings needs it: the disk cache outlives test runs.
+    """
+    from l2book.experiments import cache, training
+
+    monkeypatch.setattr(training, "_MEMO", {})
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
 # --- The built book, shared by the site and browser tests (one build per session) ---
 
 

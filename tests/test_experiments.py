@@ -392,7 +392,7 @@ def test_lambda_sweep_follows_the_order_of_lams_and_matches_evaluate():
     assert records[0] == evaluate(train(SMALL, 1.0), SMALL.data(), 1.0)
 
 
-def test_progress_is_reported_only_for_networks_that_are_trained():
+def test_progress_is_reported_only_for_networks_that_are_trained(fresh_process):
     setup = dataclasses.replace(SMALL, seed=11)
     messages = []
     lambda_sweep((0.0, 2.0), setup, progress=messages.append)

@@ -13,14 +13,6 @@ from l2book.experiments import Setup, cache, training
 SMALL = Setup(m_train=12, m_test=8, hidden=(3,), steps=20)
 
 
-@pytest.fixture
-def fresh_process(monkeypatch, tmp_path):
-    """An empty in-process memo and an empty cache directory, as a new process on a new machine would see."""
-    monkeypatch.setattr(training, "_MEMO", {})
-    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
-    return tmp_path / "cache"
-
-
 def trainings(setup=SMALL, lam=0.5):
     """How many times asking for ``(setup, lam)`` actually trained (0 or 1), and the result."""
     calls = []
