@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from l2book.experiments import Setup, SizeRecord, SweepRecord, accuracy, best_record, lambda_sweep, size_sweep, train
+from l2book.plots.language import translated
 from l2book.plots.parts import draw_points, draw_probability, lambda_axis, three_lambdas
 from l2book.plots.style import TEST_COLOUR, TRAIN_COLOUR, figure
 
@@ -41,12 +42,12 @@ def accuracy_vs_lambda_figure(records: Sequence[SweepRecord] | None = None) -> F
     figure = Figure(figsize=(6.0, 3.2), layout="constrained")
     ax = figure.subplots()
     lams = [r.lam for r in records]
-    ax.plot(lams, [r.train_accuracy for r in records], "o-", color=TRAIN_COLOUR, label="training set")
-    ax.plot(lams, [r.test_accuracy for r in records], "s-", color=TEST_COLOUR, label="test set")
+    ax.plot(lams, [r.train_accuracy for r in records], "o-", color=TRAIN_COLOUR, label=translated("training set"))
+    ax.plot(lams, [r.test_accuracy for r in records], "s-", color=TEST_COLOUR, label=translated("test set"))
     best = best_record(records)
     ax.axvline(best.lam, color="0.4", linestyle=":", linewidth=1)
     ax.annotate(
-        f"best λ = {best.lam:g}\ntest {best.test_accuracy:.3f}",
+        translated("best λ = {lam:g}\ntest {accuracy:.3f}", lam=best.lam, accuracy=best.test_accuracy),
         (best.lam, best.test_accuracy),
         xytext=(-12, -28),
         textcoords="offset points",
@@ -54,8 +55,8 @@ def accuracy_vs_lambda_figure(records: Sequence[SweepRecord] | None = None) -> F
         fontsize=8,
     )
     lambda_axis(ax, lams)
-    ax.set_ylabel("accuracy")
-    ax.set_title("Overfitting on the left, underfitting on the right")
+    ax.set_ylabel(translated("accuracy"))
+    ax.set_title(translated("Overfitting on the left, underfitting on the right"))
     ax.legend(loc="lower left")
     return figure
 
@@ -95,21 +96,21 @@ def accuracy_vs_m_figure(records: Sequence[SizeRecord] | None = None, regularize
     figure = Figure(figsize=(6.0, 3.2), layout="constrained")
     ax = figure.subplots()
     sizes = [r.m for r in records]
-    ax.plot(sizes, [r.train_accuracy for r in records], "o-", color=TRAIN_COLOUR, label="training set, λ = 0")
-    ax.plot(sizes, [r.test_accuracy for r in records], "s-", color=TEST_COLOUR, label="test set, λ = 0")
+    ax.plot(sizes, [r.train_accuracy for r in records], "o-", color=TRAIN_COLOUR, label=translated("training set, λ = 0"))
+    ax.plot(sizes, [r.test_accuracy for r in records], "s-", color=TEST_COLOUR, label=translated("test set, λ = 0"))
     ax.axhline(
         regularized.test_accuracy,
         color=TEST_COLOUR,
         linestyle="--",
         linewidth=1,
-        label=f"test set, λ = {regularized.lam:g} at m = {Setup().m_train}",
+        label=translated("test set, λ = {lam:g} at m = {m}", lam=regularized.lam, m=Setup().m_train),
     )
     ax.set_xscale("log", base=2)
     ax.set_xticks(sizes, [str(m) for m in sizes])
     ax.minorticks_off()
-    ax.set_xlabel("training examples m")
-    ax.set_ylabel("accuracy")
-    ax.set_title("More data closes the gap")
+    ax.set_xlabel(translated("training examples m"))
+    ax.set_ylabel(translated("accuracy"))
+    ax.set_title(translated("More data closes the gap"))
     ax.legend(loc="lower right")
     return figure
 
@@ -157,9 +158,9 @@ def decision_boundaries_figure(lams: Sequence[float] | None = None, setup: Setup
         draw_points(ax, data.X_train, data.Y_train)
         train_acc = accuracy(params, data.X_train, data.Y_train, activation=setup.activation)
         test_acc = accuracy(params, data.X_test, data.Y_test, activation=setup.activation)
-        ax.set_title(f"λ = {lam:g}: train {train_acc:.2f}, test {test_acc:.3f}")
+        ax.set_title(translated("λ = {lam:g}: train {train:.2f}, test {test:.3f}", lam=lam, train=train_acc, test=test_acc))
         ax.set_aspect("equal")
         ax.set_xlabel("$x_1$")
     axes[0].set_ylabel("$x_2$")
-    figure.colorbar(contours, ax=list(axes), shrink=0.8, label="predicted P(class 1)")
+    figure.colorbar(contours, ax=list(axes), shrink=0.8, label=translated("predicted P(class 1)"))
     return figure

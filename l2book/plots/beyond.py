@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from l2book._checks import count, positive
+from l2book.plots.language import translated
 from l2book.plots.style import TEST_COLOUR, TRAIN_COLOUR, figure
 
 EARLY_STOPPING_LR = 0.1
@@ -89,14 +90,14 @@ def shrinkage_vs_early_stopping_figure(lr: float = EARLY_STOPPING_LR, steps: int
 
     figure = Figure(figsize=(6.0, 3.4), layout="constrained")
     ax = figure.subplots()
-    l2_label = rf"L2 with λ/m = 1/(ατ) = {decay:g}:  $h/(h + \lambda/m)$"
-    stopped_label = rf"early stopping, τ = {steps}, α = {lr:g}:  $1 - (1 - \alpha h)^\tau$"
+    l2_label = translated(r"L2 with λ/m = 1/(ατ) = {decay:g}:  $h/(h + \lambda/m)$", decay=decay)
+    stopped_label = translated(r"early stopping, τ = {steps}, α = {lr:g}:  $1 - (1 - \alpha h)^\tau$", steps=steps, lr=lr)
     ax.plot(h, l2, "-", color=TRAIN_COLOUR, linewidth=1.8, label=l2_label)
     ax.plot(h, stopped, "-", color=TEST_COLOUR, linewidth=1.8, label=stopped_label)
     ax.fill_between(h, l2, stopped, color=TEST_COLOUR, alpha=0.12, linewidth=0)
     widest = int(np.argmax(stopped - l2))
     ax.annotate(
-        f"largest gap {stopped[widest] - l2[widest]:.2f}\nat h = {h[widest]:.2f}",
+        translated("largest gap {gap:.2f}\nat h = {h:.2f}", gap=stopped[widest] - l2[widest], h=h[widest]),
         (h[widest], (stopped[widest] + l2[widest]) / 2),
         xytext=(14, -18),
         textcoords="offset points",
@@ -110,8 +111,8 @@ def shrinkage_vs_early_stopping_figure(lr: float = EARLY_STOPPING_LR, steps: int
     ax.set_xscale("log")
     ax.set_xlim(h[0], h[-1])
     ax.set_ylim(0.0, 1.05)
-    ax.set_xlabel("curvature h along an eigen-direction (log scale)")
-    ax.set_ylabel("fraction of w* kept")
-    ax.set_title("Both remove flat directions and keep stiff ones; early stopping cuts more sharply")
+    ax.set_xlabel(translated("curvature h along an eigen-direction (log scale)"))
+    ax.set_ylabel(translated("fraction of w* kept"))
+    ax.set_title(translated("Both remove flat directions and keep stiff ones; early stopping cuts more sharply"))
     ax.legend(loc="upper left")
     return figure

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from matplotlib.figure import Figure
 
 from l2book.experiments import BiasVarianceRecord, bias_variance_sweep
+from l2book.plots.language import translated
 from l2book.plots.parts import lambda_axis
 from l2book.plots.style import TEST_COLOUR, TRAIN_COLOUR, figure
 
@@ -44,22 +45,22 @@ def bias_variance_figure(records: Sequence[BiasVarianceRecord] | None = None) ->
     lams = [r.lam for r in records]
     figure = Figure(figsize=(6.0, 3.6), layout="constrained")
     ax = figure.subplots()
-    ax.plot(lams, [r.bias_squared for r in records], "o-", color=BIAS_COLOUR, label="bias²")
-    ax.plot(lams, [r.variance for r in records], "s-", color=TRAIN_COLOUR, label="variance")
-    ax.plot(lams, [r.noise for r in records], ":", color="0.4", label="noise p*(1 − p*)")
+    ax.plot(lams, [r.bias_squared for r in records], "o-", color=BIAS_COLOUR, label=translated("bias²"))
+    ax.plot(lams, [r.variance for r in records], "s-", color=TRAIN_COLOUR, label=translated("variance"))
+    ax.plot(lams, [r.noise for r in records], ":", color="0.4", label=translated("noise p*(1 − p*)"))
     ax.plot(
         lams,
         [r.bias_squared + r.variance + r.noise for r in records],
         "-",
         color="black",
         linewidth=1.8,
-        label="bias² + variance + noise",
+        label=translated("bias² + variance + noise"),
     )
     ax.plot(lams, [r.test_error for r in records], "x", color=TEST_COLOUR, markersize=9, mew=2,
-            label="measured test error (p̂ − y)²")  # fmt: skip
+            label=translated("measured test error (p̂ − y)²"))  # fmt: skip
     lambda_axis(ax, lams)
     ax.set_ylim(bottom=0.0)
-    ax.set_ylabel("squared error of P(class 1)")
-    ax.set_title(f"As λ grows, variance falls and bias rises ({records[0].sets} training sets)")
+    ax.set_ylabel(translated("squared error of P(class 1)"))
+    ax.set_title(translated("As λ grows, variance falls and bias rises ({sets} training sets)", sets=records[0].sets))
     ax.legend(loc="upper left", ncols=2)
     return figure

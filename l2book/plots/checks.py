@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from l2book.experiments import StepSizeCurve, step_size_curve
+from l2book.plots.language import translated
 from l2book.plots.style import TEST_COLOUR, TRAIN_COLOUR, figure
 
 _DTYPE_COLOURS = {"float64": TRAIN_COLOUR, "float32": TEST_COLOUR}
@@ -51,9 +52,9 @@ def step_size_figure(curves: Sequence[StepSizeCurve] | None = None) -> Figure:
             ".-",
             color=colour,
             markersize=4,
-            label=(
-                f"{curve.dtype}, median of {curve.networks} networks: "
-                f"smallest ≈ {_power_of_ten(curve.best_error):.0e} at h = {curve.best_step:.0e}"
+            label=translated(
+                "{dtype}, median of {networks} networks: smallest ≈ {error:.0e} at h = {step:.0e}",
+                dtype=curve.dtype, networks=curve.networks, error=_power_of_ten(curve.best_error), step=curve.best_step,
             ),
         )
         ax.plot([curve.best_step], [curve.best_error], "o", color=colour, markersize=8, markerfacecolor="none")
@@ -70,9 +71,9 @@ def step_size_figure(curves: Sequence[StepSizeCurve] | None = None) -> Figure:
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_ylim(top=3.0)
-    ax.set_xlabel("step h")
-    ax.set_ylabel("relative error of ∂J/∂W[1]")
-    ax.set_title("Truncation falls as h², rounding grows as 1/h: the V bottoms out near ∛ε")
+    ax.set_xlabel(translated("step h"))
+    ax.set_ylabel(translated("relative error of ∂J/∂W[1]"))
+    ax.set_title(translated("Truncation falls as h², rounding grows as 1/h: the V bottoms out near ∛ε"))
     figure.legend(loc="outside lower center")  # below the axes: the bottom of the V stays visible
     return figure
 

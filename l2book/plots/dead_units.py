@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from l2book.experiments import ACTIVE_STD, Setup, SweepRecord, critical_lambda, lambda_sweep, train
 from l2book.layer import Layer
+from l2book.plots.language import translated
 from l2book.plots.parts import lambda_axis
 from l2book.plots.style import RELU_COLOUR, TANH_COLOUR, figure
 
@@ -64,8 +65,8 @@ def active_units_figure(
     )
     lambda_axis(ax, [r.lam for r in tanh_records])
     ax.set_ylim(-1, tanh_records[0].hidden_units + 2)
-    ax.set_ylabel(f"active hidden units (std > {ACTIVE_STD:g})")
-    ax.set_title("ReLU units switch off separately; tanh units die together")
+    ax.set_ylabel(translated("active hidden units (std > {threshold:g})", threshold=ACTIVE_STD))
+    ax.set_title(translated("ReLU units switch off separately; tanh units die together"))
     ax.legend(loc="lower left")
     return figure
 
@@ -110,12 +111,12 @@ def unit_norms_figure(lams: Sequence[float] | None = None) -> Figure:
                 np.full(products.shape, lam), np.maximum(products, floor), "_", color=colour, markersize=9, alpha=0.7
             )
         ax.axhline(floor, color="0.5", linestyle=":", linewidth=1)
-        ax.text(0.02, floor * 2, "off: below 1e-8", transform=ax.get_yaxis_transform(), fontsize=8, color="0.3")
+        ax.text(0.02, floor * 2, translated("off: below 1e-8"), transform=ax.get_yaxis_transform(), fontsize=8, color="0.3")
         ax.set_yscale("log")
         ax.set_ylim(floor / 3, 1e3)
         lambda_axis(ax, lams)
-        ax.set_title(f"{'tanh' if activation == 'tanh' else 'ReLU'}: one mark per unit")
-    axes[0].set_ylabel("‖w_in‖·|w_out| of each unit")
+        ax.set_title(translated("{activation}: one mark per unit", activation="tanh" if activation == "tanh" else "ReLU"))
+    axes[0].set_ylabel(translated("‖w_in‖·|w_out| of each unit"))
     return figure
 
 

@@ -18,6 +18,7 @@ from l2book.experiments import (
     train,
 )
 from l2book.network import forward
+from l2book.plots.language import translated
 from l2book.plots.parts import draw_points, grid_axes, grid_inputs, lambda_axis, three_lambdas
 from l2book.plots.style import TANH_COLOUR, TEST_COLOUR, TRAIN_COLOUR, figure
 
@@ -64,12 +65,12 @@ def boundary_straightening_figure(records: Sequence[SweepRecord] | None = None, 
     for colour, record in zip(colours, drawn, strict=True):
         logits = forward(train(setup, record.lam), grid, activation=setup.activation, output="identity")
         ax.contour(*grid_axes(grid, shape), logits.reshape(shape), levels=[0.0], colors=[colour], linewidths=1.6)
-        ax.plot([], [], color=colour, label=f"λ = {record.lam:g}  (R² = {record.linear_fit_r2:.3f})")
+        ax.plot([], [], color=colour, label=translated("λ = {lam:g}  (R² = {r2:.3f})", lam=record.lam, r2=record.linear_fit_r2))
     ax.set_aspect("equal")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
-    ax.set_title("The decision boundary straightens as λ grows")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title="boundary of")
+    ax.set_title(translated("The decision boundary straightens as λ grows"))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title=translated("boundary of"))
     return figure
 
 
@@ -105,18 +106,18 @@ def linearity_figure(records: Sequence[SweepRecord] | None = None) -> Figure:
     norm_ax, linear_ax = figure.subplots(1, 2)
     norm_ax.plot(lams, [r.weight_norm for r in records], "o-", color=TRAIN_COLOUR)
     norm_ax.set_yscale("symlog", linthresh=0.1)
-    norm_ax.set_ylabel("weight norm  $\\sqrt{\\sum_l \\|W^{[l]}\\|_F^2}$")
-    norm_ax.set_title("L2 shrinks the weights")
+    norm_ax.set_ylabel(translated("weight norm  $\\sqrt{{\\sum_l \\|W^{{[l]}}\\|_F^2}}$"))
+    norm_ax.set_title(translated("L2 shrinks the weights"))
     linear_ax.plot(
         lams,
         [r.linear_fraction for r in records],
         "o-",
         color=TANH_COLOUR,
-        label=f"pre-activations with |z| ≤ {LINEAR_BOUND:.2f}",
+        label=translated("pre-activations with |z| ≤ {bound:.2f}", bound=LINEAR_BOUND),
     )
-    linear_ax.plot(lams, [r.linear_fit_r2 for r in records], "s-", color=TEST_COLOUR, label="R² of the best affine fit")
+    linear_ax.plot(lams, [r.linear_fit_r2 for r in records], "s-", color=TEST_COLOUR, label=translated("R² of the best affine fit"))
     linear_ax.set_ylim(0.0, 1.05)
-    linear_ax.set_title("…which makes the network linear")
+    linear_ax.set_title(translated("…which makes the network linear"))
     linear_ax.legend(loc="lower right")
     for ax in (norm_ax, linear_ax):
         lambda_axis(ax, lams)
@@ -169,14 +170,14 @@ def preactivations_figure(lams: Sequence[float] | None = None, setup: Setup | No
         weights = np.full(values.shape, 1.0 / values.size)  # bar heights are fractions of all z
         ax.hist(np.clip(values, bins[0], bins[-1]), bins=bins, weights=weights, color="0.55")
         curve = ax.twinx()
-        curve.plot(z, np.tanh(z), color=TANH_COLOUR, linewidth=1.5, label="tanh z")
-        curve.plot(z, z, color="0.2", linestyle=":", linewidth=1, label="z")
+        curve.plot(z, np.tanh(z), color=TANH_COLOUR, linewidth=1.5, label=translated("tanh z"))
+        curve.plot(z, z, color="0.2", linestyle=":", linewidth=1, label=translated("z"))
         curve.set_ylim(-1.6, 1.6)
         curve.grid(False)
         curve.tick_params(right=False, labelright=False)
-        ax.set_title(f"λ = {lam:g}: {inside:.0%} inside |z| ≤ {LINEAR_BOUND:.2f}")
-        ax.set_xlabel("hidden pre-activation z")
+        ax.set_title(translated("λ = {lam:g}: {inside:.0%} inside |z| ≤ {bound:.2f}", lam=lam, inside=inside, bound=LINEAR_BOUND))
+        ax.set_xlabel(translated("hidden pre-activation z"))
         ax.set_xlim(bins[0], bins[-1])
-    axes[0].set_ylabel("fraction of all z (bars)")
+    axes[0].set_ylabel(translated("fraction of all z (bars)"))
     curve.legend(loc="upper left")
     return figure

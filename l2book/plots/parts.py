@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from l2book.experiments import Dataset, Setup, best_record, lambda_sweep
 from l2book.layer import Layer
 from l2book.network import forward
+from l2book.plots.language import translated
 from l2book.plots.style import CLASS_COLOURS
 
 # λ = 0 belongs on the λ axis, so it is linear up to the first non-zero λ of the grid, logarithmic above.
@@ -76,6 +77,6 @@ def draw_points(ax: Axes, X: np.ndarray, Y: np.ndarray, alpha: float = 0.9) -> N
             edgecolors="black",
             linewidths=0.4,
             alpha=alpha,
-            label=f"class {label}",
+            label=translated("class {label}", label=label),
         )
 

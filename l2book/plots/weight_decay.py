@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from l2book._checks import float_array, nonnegative
+from l2book.plots.language import translated
 from l2book.plots.style import TEST_COLOUR, TRAIN_COLOUR, figure
 
 PATH_CURVATURES = (0.2, 2.0)
@@ -107,7 +108,7 @@ def l2_contours_figure(
 
     figure = Figure(figsize=(5.6, 4.0), layout="constrained")
     ax = figure.subplots()
-    ax.plot(path[:, 0], path[:, 1], "-", color="black", linewidth=1.8, label="regularized minimum, λ from 0 to ∞")
+    ax.plot(path[:, 0], path[:, 1], "-", color="black", linewidth=1.8, label=translated("regularized minimum, λ from 0 to ∞"))
     extent = float(np.abs(w_star).max())
     w1, w2 = np.meshgrid(np.linspace(-0.4 * extent, 1.5 * extent, 301), np.linspace(-0.4 * extent, extent, 301))
     data_loss = 0.5 * (hessian[0, 0] * (w1 - w_star[0]) ** 2 + hessian[1, 1] * (w2 - w_star[1]) ** 2)
@@ -119,17 +120,17 @@ def l2_contours_figure(
     ax.contour(w1, w2, np.hypot(w1, w2), levels=[float(np.linalg.norm(chosen))], colors=TRAIN_COLOUR,
                linewidths=1.6, linestyles="dashed")  # fmt: skip
     ax.plot(*w_star, "o", color="black", markersize=5)
-    ax.annotate("w*  (λ = 0)", w_star, xytext=(0, 9), textcoords="offset points", ha="center", fontsize=8)
+    ax.annotate(translated("w*  (λ = 0)"), w_star, xytext=(0, 9), textcoords="offset points", ha="center", fontsize=8)
     ax.plot(*chosen, "o", color="white", markeredgecolor="black", markersize=6)
     ax.annotate(f"λ/m = {decay:g}", chosen, xytext=(-4, 9), textcoords="offset points", ha="right", fontsize=8)
     ax.plot(0.0, 0.0, "+", color="black", markersize=8)
     ax.annotate("λ → ∞", (0.0, 0.0), xytext=(-6, -12), textcoords="offset points", ha="right", fontsize=8)
-    ax.plot([], [], color=TEST_COLOUR, linewidth=1.0, label="contours of the data loss J")
-    ax.plot([], [], color=TRAIN_COLOUR, linewidth=1.0, linestyle="dashed", label="circles of the penalty ‖w‖²")
+    ax.plot([], [], color=TEST_COLOUR, linewidth=1.0, label=translated("contours of the data loss J"))
+    ax.plot([], [], color=TRAIN_COLOUR, linewidth=1.0, linestyle="dashed", label=translated("circles of the penalty ‖w‖²"))
     ax.set_aspect("equal")
-    ax.set_xlabel("$w_1$ (flat direction)")
-    ax.set_ylabel("$w_2$ (stiff direction)")
-    ax.set_title("L2 pulls the minimum in along the flat direction first")
+    ax.set_xlabel(translated("$w_1$ (flat direction)"))
+    ax.set_ylabel(translated("$w_2$ (stiff direction)"))
+    ax.set_title(translated("L2 pulls the minimum in along the flat direction first"))
     figure.legend(loc="outside lower center", ncols=2)
     return figure
 
