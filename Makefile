@@ -1,6 +1,7 @@
 # Two entry points that set up a fresh machine themselves:
 #   make book   install the docs extra into .venv, then build and serve the book on http://127.0.0.1:8000
 #   make test   install the test extra into .venv (and Debian's Chromium for the browser test), run every test
+# (both install a font with Chinese glyphs for the Chinese edition's figures when the machine has none)
 # and three more:
 #   make torch        add PyTorch's CPU build to .venv: the cross-checks in tests/test_crosscheck_torch.py
 #   make test-lowest  the tests (but PyTorch's) in .venv-lowest, at the lowest versions pyproject.toml allows
@@ -20,15 +21,15 @@ PYTEST_WORKERS ?= auto
 # More pytest arguments, e.g. PYTEST_ARGS=tests/test_site.py (the CI workflow splits the suite with it).
 PYTEST_ARGS ?=
 
-.PHONY: book site test torch test-lowest chromium
+.PHONY: book site test torch test-lowest chromium chinese-font
 
-book: $(VENV)/.docs-installed
+book: $(VENV)/.docs-installed chinese-font
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
 
-site: $(VENV)/.docs-installed
+site: $(VENV)/.docs-installed chinese-font
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
-test: $(VENV)/.test-installed chromium
+test: $(VENV)/.test-installed chromium chinese-font
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The second install checks the extra's lower bound against the torch just installed.
@@ -45,6 +46,12 @@ test-lowest:
 chromium:
 	@[ -n "$$L2BOOK_CHROMIUM" ] || command -v chromium >/dev/null || \
 		{ $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+
+# The Chinese edition's figures need one of l2book.plots.style.CHINESE_FONTS; without one,
+# Debian's WenQuanYi Micro Hei (fonts-wqy-microhei, a 1.6 MB download).
+chinese-font: $(VENV)/.docs-installed
+	@$(BIN)/python -c "from l2book.plots.style import chinese_font; chinese_font()" 2>/dev/null || \
+		{ $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q fonts-wqy-microhei; }
 
 $(VENV)/.docs-installed: pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)

@@ -32,8 +32,25 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from l2book.exercises import EXERCISES
 from l2book.exercises.starter import function_source
 
-#: A chapter page: ``NN-name.md`` at the root of ``docs/``.
-CHAPTER = re.compile(r"^(?P<number>\d{2})-[\w-]+\.md$")
+#: A chapter page: ``NN-name.md`` at the root of ``docs/``, or its Chinese twin ``NN-name.zh.md``.
+CHAPTER = re.compile(r"^(?P<number>\d{2})-[\w-]+(?:\.zh)?\.md$")
+#: A heading's explicit id, ``{#name}``, which the Chinese pages use to keep the English anchors.
+HEADING_ID = re.compile(r"\s*\{#[\w-]+\}\s*$")
+#: The heading of a chapter's exercises, in either edition.
+EXERCISES_HEADING = re.compile(r"^## (?:Exercises\b|.*\{#exercises\}[ \t]*$)", re.MULTILINE)
+#: What a notebook says in its own words, in each edition's language.
+WORDS = {
+    "en": {
+        "download": "Download this chapter as a notebook",
+        "made from": "*Made from the page {link} of l2book when the site was built. Each code cell is one of the "
+        "page's examples, shown with the output the page expects; run them in order.*",
+    },
+    "zh": {
+        "download": "下载本章的 Jupyter 笔记本",
+        "made from": "*构建网站时由 l2book 的页面 {link} 生成。每个代码单元格是该页的一个示例，"
+        "并附有页面预期的输出；请按顺序运行。*",
+    },
+}
 #: The fence of a code block, opening or closing.
 FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 #: ``!!! kind "Title"`` (admonition), ``??? kind "Title"`` (collapsed) and ``=== "Title"`` (tab) headers.
@@ -58,6 +75,30 @@ HIDDEN_NOTE = "*Set-up that the page runs out of sight, in an HTML comment:*"
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
+def language_of(page: str) -> str:
+    """Return the language of a page path: ``"zh"`` for ``NAME.zh.md``, else ``"en"``.
+
+    Examples
+    --------
+    >>> language_of("03-weight-decay.zh.md"), language_of("03-weight-decay.md")
+    ('zh', 'en')
+    """
+    return "zh" if page.endswith(".zh.md") else "en"
+
+
+def edition_url(site_url: str | None, page: str) -> str | None:
+    """Return the address of the edition ``page`` belongs to: the Chinese one is under ``zh/``.
+
+    Examples
+    --------
+    >>> edition_url("https://e.org/b/", "01-x.zh.md"), edition_url("https://e.org/b/", "01-x.md")
+    ('https://e.org/b/zh/', 'https://e.org/b/')
+    """
+    if not site_url or language_of(page) == "en":
+        return site_url
+    return site_url.rstrip("/") + "/zh/"
+
+
 def chapter_number(page: str) -> int | None:
     """Return the chapter number of a page path such as ``03-weight-decay.md``, or None for other pages."""
     match = CHAPTER.match(page)
@@ -65,7 +106,7 @@ def chapter_number(page: str) -> int | None:
 
 
 def notebook_path(page: str) -> str:
-    """Return where the site publishes the notebook of ``page``: ``notebooks/03-weight-decay.ipynb``."""
+    """Return the notebook of ``page`` (under ``docs/``): ``notebooks/03-weight-decay.ipynb``, ``….zh.ipynb`` for a twin."""
     return f"notebooks/{page.removesuffix('.md')}.ipynb"
 
 
@@ -91,6 +132,7 @@ def page_notebook(markdown: str, *, page: str, site_url: str | None, install: st
         A valid version-4 notebook, not yet executed.
     """
     text = plain_markdown(exercises_last(markdown))
+    site_url = edition_url(site_url, page)
     cells = _page_cells(text, page, site_url)
     examples = doctest.DocTestParser().get_examples(text, page)
     chapter = chapter_number(page)
@@ -101,15 +143,15 @@ def page_notebook(markdown: str, *, page: str, site_url: str | None, install: st
 
 
 def exercises_last(markdown: str) -> str:
-    """Return ``markdown`` with its ``## Exercises`` section moved to the end, where a notebook's last cells are."""
+    """Return ``markdown`` with its ``## Exercises`` section (``## 练习 {#exercises}``) moved to the end, where a notebook's last cells are."""
     sections: list[list[str]] = [[]]
     for line, in_code in _lines_with_fences(markdown):
         if not in_code and re.match(r"^#{1,2} ", line):
             sections.append([])
         sections[-1].append(line)
     texts = ["\n".join(section).strip("\n") for section in sections]
-    last = [text for text in texts if text.startswith("## Exercises")]
-    rest = [text for text in texts if text and not text.startswith("## Exercises")]
+    last = [text for text in texts if EXERCISES_HEADING.match(text)]
+    rest = [text for text in texts if text and not EXERCISES_HEADING.match(text)]
     return "\n\n".join(rest + last) + "\n"
 
 
@@ -219,7 +261,8 @@ def with_download_link(markdown: str, page: str) -> str:
     Text.
     """
     name = notebook_path(page).rsplit("/", 1)[1]
-    link = f'[Download this chapter as a notebook]({notebook_path(page)}){{ .md-button download="{name}" }}'
+    words = WORDS[language_of(page)]["download"]
+    link = f'[{words}]({notebook_path(page)}){{ .md-button download="{name}" }}'
     title, separator, rest = markdown.partition("\n") if markdown.startswith("# ") else ("", "", markdown)
     return f"{title}{separator}\n{link}\n\n{rest.lstrip(chr(10))}"
 
@@ -314,12 +357,10 @@ def _shows_value(source: str) -> bool:
 
 
 def _intro_cell(markdown: str, page: str, site_url: str | None) -> nbformat.NotebookNode:
-    title = markdown.partition("\n")[0].removeprefix("# ").strip() if markdown.startswith("# ") else page
-    link = absolute_links(f"[{title}]({page})", page, site_url)
-    return new_markdown_cell(
-        f"*Made from the page {link} of l2book when the site was built. Each code cell is one of the page's "
-        "examples, shown with the output the page expects; run them in order.*"
-    )
+    title = markdown.partition("\n")[0].removeprefix("# ") if markdown.startswith("# ") else page
+    english_page = page.replace(".zh.md", ".md")  # the edition's address already says which language
+    link = absolute_links(f"[{HEADING_ID.sub('', title).strip()}]({english_page})", page, site_url)
+    return new_markdown_cell(WORDS[language_of(page)]["made from"].format(link=link))
 
 
 def _imported_modules(examples: list[doctest.Example]) -> list[str]:

@@ -117,3 +117,20 @@ def anchors(path: Path) -> list[tuple[str, str]]:
     parser = _Anchors()
     parser.feed(html)
     return parser.found
+
+
+def site_path(page: Path) -> str:
+    """Return where the site serves the page at ``page``: ``03-weight-decay/``, ``zh/03-weight-decay/``, ``zh/``.
+
+    >>> site_path(DOCS / "index.md"), site_path(DOCS / "index.zh.md"), site_path(DOCS / "03-x.zh.md")
+    ('', 'zh/', 'zh/03-x/')
+    """
+    stem, _, language = page.name.removesuffix(".md").partition(".")
+    prefix = f"{language}/" if language else ""
+    return prefix if stem == "index" else f"{prefix}{stem}/"
+
+
+def every_site_path() -> list[str]:
+    """Every page of both editions, as the site serves it (the Chinese site serves English-only pages too)."""
+    english = sorted(site_path(english_page(name)) for name in (*TRANSLATED, *ENGLISH_ONLY))
+    return english + [f"{CHINESE}/{path}" for path in english]

@@ -48,18 +48,19 @@ from tests.browser.admonitions import (
     solution_html,
 )
 from tests.browser.inspection import NetworkLog, PageReport, inspect
+from tests.editions import every_site_path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 SCREENSHOT_DIR = Path(os.environ.get("L2BOOK_SCREENSHOT_DIR", ROOT / "build" / "screenshots"))
-PAGES = sorted("" if page.stem == "index" else f"{page.stem}/" for page in DOCS.glob("*.md"))
+PAGES = every_site_path()  # both editions
 EVERY_PAGE = pytest.mark.parametrize("path", PAGES, ids=lambda path: path.rstrip("/") or "index")
 CHAPTER = "03-weight-decay/"  # the page whose screenshot is kept
 SOLUTION_FIXTURE = "fixture-solution/"  # a chapter with an exercise's solution added, see below
 # Pages that must show math (at least 2 formulas, over 20 glyphs) or figures (at least 2), so
 # that the check of each page against its own built HTML cannot pass by showing nothing.
-TYPESET = {"02-regularized-loss/", "03-weight-decay/", "06-checks/"}
-ILLUSTRATED = {"01-overfitting/", "04-tanh-linear/", "05-dead-neurons/"}
+TYPESET = {f"{edition}{page}" for edition in ("", "zh/") for page in ("02-regularized-loss/", "03-weight-decay/", "06-checks/")}
+ILLUSTRATED = {f"{edition}{page}" for edition in ("", "zh/") for page in ("01-overfitting/", "04-tanh-linear/", "05-dead-neurons/")}
 
 # A second wall behind page.route, for requests Playwright does not see (the browser's own):
 # every non-loopback request goes to a proxy on the discard port, where nothing listens, and no
@@ -135,6 +136,57 @@ def test_page_renders_its_math_and_figures_without_leaving_the_machine(path, sit
         assert report.formulas >= 2 and report.glyphs > 20, f"{report.formulas} formulas, {report.glyphs} glyphs"
     if path in ILLUSTRATED:
         assert report.images >= 2, f"{report.images} figures"
+    edition = "zh" if path.startswith("zh/") else "en"
+    assert page.locator("html").get_attribute("lang") == edition
+    figures = page.locator("article img").evaluate_all("(images) => images.map((image) => image.src)")
+    assert all(f"/{edition}/figures/" in src or edition == "en" and "/zh/" not in src for src in figures), figures
+
+
+# --- The two editions: the language switcher, and search in Chinese ---
+
+
+def switch_language(page: Page, language: str) -> None:
+    """Open the header's language menu (it opens on hover) and choose ``language``."""
+    page.locator(".md-header .md-select").hover()
+    page.locator(f'.md-select__link[hreflang="{language}"]').click()
+
+
+@pytest.mark.parametrize("start", ["", "zh/"], ids=["from-english", "from-chinese"])
+def test_language_switcher_keeps_the_page_both_ways_after_instant_navigation(start, base_url, page, network):
+    with page.expect_response(lambda response: response.url.endswith("/sitemap.xml")):
+        load(page, network, base_url + start)
+    page.evaluate("window.samePageMarker = true")
+    page.locator(f'.md-nav a[href$="{CHAPTER}"]').first.click()  # instant navigation: the header stays
+    page.wait_for_url(f"{base_url}{start}{CHAPTER}")
+    assert page.evaluate("window.samePageMarker === true")
+    other, back = ("zh", "en") if start == "" else ("en", "zh")
+    switch_language(page, other)
+    twin = "zh/" if other == "zh" else ""
+    page.wait_for_url(f"{base_url}{twin}{CHAPTER}")
+    expect(page.locator("html")).to_have_attribute("lang", other)
+    switch_language(page, back)
+    page.wait_for_url(f"{base_url}{start}{CHAPTER}")
+    expect(page.locator("html")).to_have_attribute("lang", back)
+    assert network.external_requests() == []
+
+
+def test_switching_language_keeps_the_anchor(base_url, page, network):
+    load(page, network, base_url + CHAPTER + "#the-update-rule-read-two-ways")
+    switch_language(page, "zh")
+    page.wait_for_url(f"{base_url}zh/{CHAPTER}#the-update-rule-read-two-ways")
+    expect(page.locator("#the-update-rule-read-two-ways")).to_contain_text("更新规则")
+
+
+def test_chinese_search_finds_the_weight_decay_chapter(base_url, page, network):
+    load(page, network, base_url + "zh/")
+    results = page.locator(".md-search-result__meta")
+    expect(results).not_to_have_text("", timeout=15_000)
+    search_box = page.locator(".md-search__input")
+    search_box.press_sequentially("权重衰减")
+    search_box.press("End")  # a key-up: the theme reads the box then (characters typed as text send none)
+    expect(page.locator(".md-search-result__link").first).to_be_visible()
+    top_hit = page.locator(".md-search-result__link").first.get_attribute("href")
+    assert urllib.parse.urlsplit(top_hit).path == "/zh/" + CHAPTER
 
 
 def test_instant_navigation_typesets_the_next_page(site_dir, base_url, page, network):

@@ -21,6 +21,7 @@ from nbclient import NotebookClient
 from traitlets.config import Config
 
 from l2book.exercises import EXERCISES
+from tests.editions import without_comments
 from l2book.notebooks import (
     HIDDEN_NOTE,
     absolute_links,
@@ -29,11 +30,14 @@ from l2book.notebooks import (
     page_notebook,
     plain_markdown,
     repository_url,
+    with_download_link,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-CHAPTERS = sorted(path.name for path in DOCS.glob("[0-9][0-9]-*.md"))
+CHAPTERS = sorted(path.name for path in DOCS.glob("[0-9][0-9]-*.md") if path.suffixes == [".md"])
+# The Chinese twins: the same examples (tests/test_editions.py), so their notebooks are compared, not run again.
+CHINESE_CHAPTERS = [page.replace(".md", ".zh.md") for page in CHAPTERS]
 HOOK_FILE = DOCS / "hooks" / "notebook_hooks.py"
 FLAGS = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
 SITE = "https://example.org/l2book/"
@@ -222,7 +226,7 @@ def test_the_repository_comes_from_mkdocs_or_from_github_actions():
 
 
 def test_implement_exercises_end_their_chapters_notebook_with_a_starter_and_the_grader():
-    for page in CHAPTERS:
+    for page in CHAPTERS + CHINESE_CHAPTERS:
         chapter = int(page[:2])
         names = [name for name, exercise in EXERCISES.items() if exercise.chapter == chapter]
         cells = [cell for cell in notebook_of(page).cells if "l2book-exercise" in tags(cell)]
@@ -231,6 +235,29 @@ def test_implement_exercises_end_their_chapters_notebook_with_a_starter_and_the_
             f'from l2book.exercises import check\n\nprint(check("{name}", {name}))' for name in names
         ]
     assert any(exercise.chapter == 3 for exercise in EXERCISES.values())
+
+
+@pytest.mark.parametrize("page", CHINESE_CHAPTERS)
+def test_a_chinese_chapters_notebook_has_the_english_code_cells_and_points_at_the_chinese_site(page):
+    chinese, english = notebook_of(page), notebook_of(page.replace(".zh.md", ".md"))
+    nbformat.validate(chinese)
+    def code(notebook):  # comments may be translated
+        return [(without_comments(cell.source), cell.outputs) for cell in notebook.cells if cell.cell_type == "code"]
+
+    assert code(chinese) == code(english)
+    intro = chinese.cells[0].source
+    assert intro.startswith("*构建网站时由 l2book 的页面 [") and f"]({SITE}zh/{page[:-6]}/)" in intro
+    assert "{#" not in intro  # the heading's explicit id is not part of its title
+
+
+def test_a_chinese_page_gets_a_chinese_download_button_for_its_own_notebook():
+    linked = with_download_link("# 3. 权重衰减 {#3-weight-decay}\n\n正文。", "03-weight-decay.zh.md")
+    assert '[下载本章的 Jupyter 笔记本](notebooks/03-weight-decay.zh.ipynb){ .md-button download="03-weight-decay.zh.ipynb" }' in linked
+
+
+def test_the_chinese_exercises_section_comes_last():
+    page = "# 9. 题\n\n引言。\n\n## 练习 {#exercises}\n\n1. 做。\n\n## 小结 {#summary}\n\n完。\n"
+    assert exercises_last(page) == "# 9. 题\n\n引言。\n\n## 小结 {#summary}\n\n完。\n\n## 练习 {#exercises}\n\n1. 做。\n"
 
 
 # --- The site: one notebook per chapter, linked from the page --------------------------------------
@@ -264,3 +291,7 @@ def test_the_book_links_a_notebook_from_every_chapter(served_site):
         nbformat.validate(nbformat.read(site_dir / notebook_path(page), as_version=4))
         html = (site_dir / stem / "index.html").read_text(encoding="utf-8")
         assert f'download="{stem}.ipynb" href="../notebooks/{stem}.ipynb">Download this chapter as a notebook' in html
+        # The Chinese edition publishes its own, under zh/.
+        nbformat.validate(nbformat.read(site_dir / "zh" / "notebooks" / f"{stem}.zh.ipynb", as_version=4))
+        html = (site_dir / "zh" / stem / "index.html").read_text(encoding="utf-8")
+        assert f'download="{stem}.zh.ipynb" href="../notebooks/{stem}.zh.ipynb">下载本章的 Jupyter 笔记本' in html

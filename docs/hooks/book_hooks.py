@@ -7,7 +7,9 @@
 * **Figures.** Every entry of ``l2book.plots.FIGURES`` (name → function
   returning SVG text) is published as ``figures/NAME.svg``, so a page shows it
   with ``![what it shows](figures/NAME.svg)``; MkDocs' link validation then
-  fails the build if a page names a figure that does not exist.
+  fails the build if a page names a figure that does not exist. The Chinese
+  edition gets the figures with Chinese words, under ``zh/figures/``
+  (see ``edition_hooks.py``).
 
 Registered in ``mkdocs.yml`` under ``hooks:``; ``exclude_docs`` keeps this file
 out of the site.
@@ -20,8 +22,10 @@ import re
 from collections.abc import Callable, Mapping
 
 from mkdocs.config.defaults import MkDocsConfig
+from edition_hooks import AFTER_I18N, edition_file, edition_language
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 # Indented markers (inside an admonition or a tab) get an equally indented block.
@@ -29,7 +33,7 @@ FORMULA_MARKER = re.compile(r"^(?P<indent>[ \t]*)<!-- formula: (?P<name>[A-Za-z_
 # A fenced code block opens with ``` or ~~~ (three or more) and closes with the same run.
 FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 
-Registry = Mapping[str, Callable[[], str]]
+Registry = Mapping[str, Callable[..., str]]
 
 
 def formula_block(latex: str, indent: str = "") -> str:
@@ -75,9 +79,10 @@ def _latex_of(name: str, formulas: Registry, page: str) -> str:
 
 
 def add_figures(files: Files, config: MkDocsConfig, figures: Registry) -> Files:
-    """Add each figure of ``figures`` to ``files`` as the generated file ``figures/NAME.svg``."""
+    """Add each figure of ``figures``, drawn in the edition's language, to ``files`` as ``figures/NAME.svg``."""
+    language = edition_language(config)
     for name, make_svg in figures.items():
-        files.append(File.generated(config, f"figures/{name}.svg", content=make_svg()))
+        files.append(edition_file(config, f"figures/{name}.svg", make_svg(language)))
     return files
 
 
@@ -96,6 +101,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     return substitute_formulas(markdown, formula_registry(), page.file.src_uri)
 
 
+@event_priority(AFTER_I18N)
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """MkDocs event: publish the book's figures next to the pages."""
     return add_figures(files, config, figure_registry())

@@ -13,18 +13,21 @@ from __future__ import annotations
 import os
 
 import nbformat
+from edition_hooks import AFTER_I18N, edition_file
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from l2book.notebooks import chapter_number, notebook_path, page_notebook, repository_url, with_download_link
 
 
+@event_priority(AFTER_I18N)
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    """MkDocs event: reserve a notebook file for each chapter; the page's Markdown fills it in."""
+    """MkDocs event: reserve a notebook file for each chapter of this edition; the page's Markdown fills it in."""
     for file in list(files.documentation_pages()):
         if chapter_number(file.src_uri) is not None:
-            files.append(File.generated(config, notebook_path(file.src_uri), content=""))
+            files.append(edition_file(config, notebook_path(file.src_uri), ""))
     return files
 
 

@@ -114,12 +114,15 @@ def svg_text(figure: Figure) -> str:
     dummies = _DummyGlyphs()
     mathtext_log = logging.getLogger("matplotlib.mathtext")
     mathtext_log.addFilter(dummies)
+    level = mathtext_log.level
+    mathtext_log.setLevel(logging.WARNING)  # the warning must be emitted for the filter to see it
     try:
         with matplotlib.rc_context(_STYLE), warnings.catch_warnings():
             warnings.filterwarnings("error", message=_MISSING_GLYPH)
             figure.savefig(buffer, format="svg", dpi=SVG_RASTER_DPI, metadata={"Date": None})
     finally:
         mathtext_log.removeFilter(dummies)
+        mathtext_log.setLevel(level)
     if dummies.characters:
         raise ValueError(f"no font in the figure's math text has a glyph for {''.join(sorted(dummies.characters))!r}")
     return buffer.getvalue()
@@ -156,7 +159,7 @@ def figure(name: str) -> Callable[[Draw], Draw]:
     The function draws with the book's style without changing matplotlib's
     global settings; called without arguments it must draw the book's figure,
     which ``FIGURES[name]()`` returns as SVG text, and ``FIGURES[name]("zh")``
-    with its words in Chinese (see :mod:`l2book.plots.language`).
+    with its words in Chinese (see ``l2book.plots.language``).
 
     Examples
     --------

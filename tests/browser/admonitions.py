@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import expect
 
+from tests.editions import site_path
+
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
@@ -24,7 +26,7 @@ ADMONITIONS = "article details"
 def pages_with_collapsed_admonitions(docs: Path) -> list[str]:
     """The site paths of the pages whose Markdown has a collapsed admonition (``???``, not ``???+``)."""
     return [
-        "" if page.stem == "index" else f"{page.stem}/"
+        site_path(page)
         for page in sorted(docs.glob("*.md"))
         if COLLAPSED_IN_MARKDOWN.search(page.read_text(encoding="utf-8"))
     ]

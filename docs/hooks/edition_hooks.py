@@ -1,0 +1,79 @@
+"""MkDocs hooks for the book's two editions: which one is being built, where its generated files go, and a note on English-only pages.
+
+mkdocs-static-i18n (the ``i18n`` plugin in ``mkdocs.yml``) builds the site once
+per language: English at the site's root, then Chinese under ``zh/``, from
+``docs/NAME.zh.md`` where it exists and from ``docs/NAME.md`` where it does not
+(the API reference and the Performance appendix). The other hooks ask
+:func:`edition_language` which edition they are building, and put the files
+they generate (figures, notebooks) into that edition's directory with
+:func:`edition_file`. They must add those files *after* the plugin has sorted
+the pages by language (its ``on_files`` runs at priority -100), because the
+plugin rebuilds every file it sees from the docs directory and would lose a
+generated file's content: hence :data:`AFTER_I18N`.
+
+Registered in ``mkdocs.yml`` under ``hooks:``; ``exclude_docs`` keeps this file out of the site.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+AFTER_I18N = -200
+"""The ``event_priority`` of a hook's ``on_files`` that adds generated files (the i18n plugin's is -100)."""
+
+DEFAULT_LANGUAGE = "en"
+
+ENGLISH_ONLY_NOTE = (
+    '!!! note "本页只有英文版"\n\n'
+    "    API 参考与性能附录以英文撰写，中文版直接使用英文原文；各章正文与术语表均有中文版。\n\n"
+)
+"""What a page without a Chinese twin says first on the Chinese site."""
+
+
+class _SwitcherHandledByScript(logging.Filter):
+    """Drops the i18n plugin's warning that its page-by-page switcher links do not survive instant navigation.
+
+    They do not: instant navigation keeps the first page's header. The book's
+    ``docs/javascripts/language.js`` computes the twin of the page being read
+    instead, and the browser test switches both ways after instant navigation.
+    Any other warning of the plugin still fails the strict build.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "language switcher contextual link is not compatible" not in record.getMessage()
+
+
+# The logger of the module that warns (a filter on a parent logger would not see the record).
+logging.getLogger("mkdocs.plugins.mkdocs_static_i18n.reconfigure").addFilter(_SwitcherHandledByScript())
+
+
+def edition_language(config: MkDocsConfig) -> str:
+    """Return the language of the edition being built: the i18n plugin's current language, else English."""
+    i18n = config.plugins.get("i18n")
+    return DEFAULT_LANGUAGE if i18n is None else i18n.current_language
+
+
+def edition_file(config: MkDocsConfig, src_uri: str, content: str) -> File:
+    """Return a generated file at ``src_uri``, published in the directory of the edition being built.
+
+    A page links it as ``src_uri`` in either edition; the English one lands at
+    the site's root, the Chinese one under ``zh/``.
+    """
+    file = File.generated(config, src_uri, content=content)
+    language = edition_language(config)
+    if language != DEFAULT_LANGUAGE:
+        file.dest_uri = f"{language}/{file.dest_uri}"
+    return file
+
+
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """MkDocs event: on the Chinese site, say first on an English-only page that it is in English."""
+    served_in = getattr(page.file, "locale", DEFAULT_LANGUAGE)
+    if edition_language(config) == DEFAULT_LANGUAGE or served_in != DEFAULT_LANGUAGE:
+        return markdown
+    title, separator, rest = markdown.partition("\n") if markdown.startswith("# ") else ("", "", markdown)
+    return f"{title}{separator}\n{ENGLISH_ONLY_NOTE}{rest.lstrip(chr(10))}"
