@@ -50,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
         "(pip install 'l2book[docs]').",
     )
     figures.add_argument("outdir", metavar="OUTDIR", type=Path, help="directory to write into (created if missing)")
+    figures.add_argument(
+        "--language",
+        choices=("en", "zh"),
+        default="en",
+        help="the words of the figures: en (default) or zh, as in the Chinese edition (needs a Chinese font)",
+    )
     exercises = commands.add_parser(
         "exercises",
         help="list the implement-exercises, or write a starter file for them with --starter FILE",
@@ -74,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sweep":
         return _sweep(args.activation, args.seed, as_json=args.json)
     if args.command == "figures":
-        return _figures(args.outdir)
+        return _figures(args.outdir, args.language)
     if args.command == "exercises":
         return _exercises(args.starter)
     if args.command == "check":
@@ -114,7 +120,7 @@ def _sweep(activation: str, seed: int, *, as_json: bool) -> int:
     return 0
 
 
-def _figures(outdir: Path) -> int:
+def _figures(outdir: Path, language: str = "en") -> int:
     try:
         from l2book.plots import FIGURES
     except ModuleNotFoundError as error:
@@ -125,7 +131,7 @@ def _figures(outdir: Path) -> int:
         for name, make_svg in FIGURES.items():
             progress(f"drawing {name}")
             path = outdir / f"{name}.svg"
-            path.write_text(make_svg(), encoding="utf-8")
+            path.write_text(make_svg(language), encoding="utf-8")
             print(path)
     return 0
 

@@ -102,11 +102,14 @@ def test_a_bad_seed_is_an_error_that_names_it(capsys):
 def test_figures_writes_each_figure_as_an_svg_file(monkeypatch, tmp_path, capsys):
     import l2book.plots
 
-    monkeypatch.setattr(l2book.plots, "FIGURES", {"one": lambda: "<svg>1</svg>", "two": lambda: "<svg>2</svg>"})
+    figures = {"one": lambda language="en": f"<svg>1 {language}</svg>", "two": lambda language="en": "<svg>2</svg>"}
+    monkeypatch.setattr(l2book.plots, "FIGURES", figures)
     outdir = tmp_path / "new" / "figures"
     assert main(["figures", str(outdir)]) == 0
-    assert (outdir / "one.svg").read_text() == "<svg>1</svg>" and (outdir / "two.svg").read_text() == "<svg>2</svg>"
+    assert (outdir / "one.svg").read_text() == "<svg>1 en</svg>" and (outdir / "two.svg").read_text() == "<svg>2</svg>"
     assert capsys.readouterr().out.split() == [str(outdir / "one.svg"), str(outdir / "two.svg")]
+    assert main(["figures", str(outdir), "--language", "zh"]) == 0
+    assert (outdir / "one.svg").read_text() == "<svg>1 zh</svg>"
 
 
 @pytest.mark.parametrize(
@@ -114,7 +117,7 @@ def test_figures_writes_each_figure_as_an_svg_file(monkeypatch, tmp_path, capsys
     [
         (["--help"], ["verify", "sweep", "figures"]),
         (["sweep", "--help"], ["--json", "--activation", "--seed", "lambda"]),
-        (["figures", "--help"], ["OUTDIR", "matplotlib"]),
+        (["figures", "--help"], ["OUTDIR", "matplotlib", "--language"]),
     ],
 )
 def test_help_explains_every_command(argv, expected, capsys):
