@@ -1,0 +1,59 @@
+"""The built site's two editions: English at the root, Chinese under zh/, each with its own figures, notebooks and links."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.editions import ENGLISH_ONLY, TRANSLATED
+
+ENGLISH_ONLY_NOTE = "本页只有英文版"
+
+
+def built_page(site_dir: Path, path: str) -> str:
+    return (site_dir / path / "index.html").read_text(encoding="utf-8")
+
+
+def page_path(name: str) -> str:
+    return "" if name == "index" else name
+
+
+@pytest.mark.parametrize("name", TRANSLATED)
+def test_each_translated_page_is_served_in_chinese_and_links_its_english_twin(name, served_site):
+    site_dir, _ = served_site
+    chinese = built_page(site_dir, f"zh/{page_path(name)}")
+    assert '<html lang="zh"' in chinese and ENGLISH_ONLY_NOTE not in chinese
+    assert len(re.findall(r"[\u4e00-\u9fff]", chinese)) > 100
+    english_url = "../" * (2 if name != "index" else 1) + (f"{name}/" if name != "index" else "")
+    assert f'<a href="{english_url}" hreflang="en" class="md-select__link">' in chinese
+    assert '<html lang="en"' in built_page(site_dir, page_path(name))
+
+
+@pytest.mark.parametrize("name", ENGLISH_ONLY)
+def test_an_english_only_page_says_so_in_chinese_on_the_chinese_site(name, served_site):
+    site_dir, _ = served_site
+    assert ENGLISH_ONLY_NOTE in built_page(site_dir, f"zh/{name}")
+    assert ENGLISH_ONLY_NOTE not in built_page(site_dir, name)
+
+
+def test_the_chinese_pages_show_the_chinese_figures_and_link_the_chinese_api(served_site):
+    site_dir, _ = served_site
+    chapter = built_page(site_dir, "zh/01-overfitting")
+    figures = re.findall(r'<img [^>]*src="([^"]+\.svg)"', chapter)
+    assert figures and all(src.startswith("../figures/") for src in figures)  # zh/figures/
+    for src in figures:
+        name = src.removeprefix("../figures/")
+        assert (site_dir / "zh" / "figures" / name).read_bytes() != (site_dir / "figures" / name).read_bytes()
+    assert 'href="../api/#l2book.' in built_page(site_dir, "zh/03-weight-decay")  # zh/api/, not the root's
+
+
+def test_one_search_index_holds_both_editions_split_into_chinese_words(served_site):
+    import json
+
+    site_dir, _ = served_site
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    chinese = [doc for doc in index["docs"] if doc["location"].startswith("zh/03-weight-decay/")]
+    assert any("权重\u200b衰减" in doc["title"] + doc["text"] for doc in chinese)
+    assert "\\u200b" in index["config"]["separator"]
