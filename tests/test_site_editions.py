@@ -57,3 +57,32 @@ def test_one_search_index_holds_both_editions_split_into_chinese_words(served_si
     chinese = [doc for doc in index["docs"] if doc["location"].startswith("zh/03-weight-decay/")]
     assert any("权重\u200b衰减" in doc["title"] + doc["text"] for doc in chinese)
     assert "\\u200b" in index["config"]["separator"]
+
+
+def load_edition_hooks():
+    """Import docs/hooks/edition_hooks.py the way MkDocs does: from its path, as a fresh module."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "hooks" / "edition_hooks.py"
+    spec = importlib.util.spec_from_file_location("edition_hooks_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_wrapped_chinese_paragraph_is_joined_but_nothing_else_is():
+    join = load_edition_hooks().join_chinese_lines
+    assert join("正则化使权重\n变小。") == "正则化使权重变小。"
+    assert join("- 第一项，\n  接着写。") == "- 第一项，接着写。"  # a list item's continuation, indent and all
+    assert join("权重衰减（weight\ndecay）") == "权重衰减（weight\ndecay）"  # next to Latin words: the space stays
+    assert join("段落一。\n\n段落二。") == "段落一。\n\n段落二。"
+    assert join("训练集\n- 测试集") == "训练集\n- 测试集"
+    assert join("```python\n>>> x = 1  # 一\n# 二\n```") == "```python\n>>> x = 1  # 一\n# 二\n```"
+
+
+def test_no_chinese_paragraph_shows_a_space_where_its_source_was_wrapped(served_site):
+    site_dir, _ = served_site
+    for name in TRANSLATED:
+        paragraphs = re.findall(r"<p>(.*?)</p>", built_page(site_dir, f"zh/{page_path(name)}"), flags=re.DOTALL)
+        wrapped = [p for p in paragraphs if re.search(r"[\u4e00-\u9fff，。：；）]\n[\u4e00-\u9fff（]", p)]
+        assert wrapped == [], f"zh/{name}: {wrapped[:2]}"

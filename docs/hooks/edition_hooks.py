@@ -17,6 +17,7 @@ Registered in ``mkdocs.yml`` under ``hooks:``; ``exclude_docs`` keeps this file 
 from __future__ import annotations
 
 import logging
+import re
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
@@ -70,10 +71,30 @@ def edition_file(config: MkDocsConfig, src_uri: str, content: str) -> File:
     return file
 
 
+# A line break inside a paragraph between two Chinese characters (or full-width punctuation):
+# the browser would show it as a space, which Chinese text never has between characters.
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_BREAK_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])\n[ \t]*(?=[{_CJK}])")
+
+
+def join_chinese_lines(markdown: str) -> str:
+    """Return ``markdown`` with each line break between two Chinese characters removed (with the next line's indent).
+
+    A paragraph wrapped in the source must not show a space wherever it was
+    wrapped. A break next to a Latin letter, a digit or a symbol stays (it is
+    the space Chinese text puts around such words), and so does every blank
+    line, list marker and code line, since none of them starts with a Chinese
+    character.
+    """
+    return _BREAK_BETWEEN_CJK.sub("", markdown)
+
+
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """MkDocs event: on the Chinese site, say first on an English-only page that it is in English."""
+    """MkDocs event: join a Chinese page's wrapped lines; on the Chinese site, mark an English-only page as such."""
     served_in = getattr(page.file, "locale", DEFAULT_LANGUAGE)
-    if edition_language(config) == DEFAULT_LANGUAGE or served_in != DEFAULT_LANGUAGE:
+    if edition_language(config) == DEFAULT_LANGUAGE:
         return markdown
+    if served_in != DEFAULT_LANGUAGE:
+        return join_chinese_lines(markdown)
     title, separator, rest = markdown.partition("\n") if markdown.startswith("# ") else ("", "", markdown)
     return f"{title}{separator}\n{ENGLISH_ONLY_NOTE}{rest.lstrip(chr(10))}"
