@@ -31,10 +31,15 @@ MATHJAX = ROOT / "docs" / "assets" / "mathjax"
 
 
 def load_hooks() -> types.ModuleType:
-    """Import docs/hooks/book_hooks.py the way MkDocs does: from its path, as a fresh module."""
+    """Import docs/hooks/book_hooks.py the way MkDocs does: from its path, as a fresh module, its folder on the path."""
     spec = importlib.util.spec_from_file_location("book_hooks_under_test", HOOKS_FILE)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    saved = sys.path.copy()
+    sys.path.insert(0, str(HOOKS_FILE.parent))  # it imports edition_hooks, beside it
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path[:] = saved
     return module
 
 

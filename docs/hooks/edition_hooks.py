@@ -16,10 +16,14 @@ Registered in ``mkdocs.yml`` under ``hooks:``; ``exclude_docs`` keeps this file 
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
+import shutil
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -33,6 +37,39 @@ ENGLISH_ONLY_NOTE = (
     "    API 参考与性能附录以英文撰写，中文版直接使用英文原文；各章正文与术语表均有中文版。\n\n"
 )
 """What a page without a Chinese twin says first on the Chinese site."""
+
+
+# The language switcher's links, as the i18n plugin first configures them: each edition's root.
+_EDITION_ROOTS: list[dict] = []
+
+
+@event_priority(AFTER_I18N)
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """MkDocs event: remember the switcher's links to each edition's root (the i18n plugin has just set them)."""
+    _EDITION_ROOTS[:] = copy.deepcopy(config.extra.get("alternate", []))
+    return config
+
+
+@event_priority(AFTER_I18N)
+def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: object) -> dict:
+    """MkDocs event: point the switcher and the page's ``<link rel="alternate">`` at the editions' roots again.
+
+    The i18n plugin points them at the page's twin, but instant navigation keeps
+    the first page's header, and Material reads ``sitemap.xml`` beside each
+    alternate address (a 404 beside a page). ``docs/javascripts/language.js``
+    finds the twin of the page being read when the switcher is used.
+    """
+    if _EDITION_ROOTS:
+        config.extra["alternate"] = copy.deepcopy(_EDITION_ROOTS)
+    return context
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """MkDocs event: give the Chinese edition's root the sitemap Material looks for beside each alternate root."""
+    language = edition_language(config)
+    sitemap = Path(config.site_dir) / "sitemap.xml"
+    if language != DEFAULT_LANGUAGE and sitemap.is_file():
+        shutil.copyfile(sitemap, Path(config.site_dir) / language / "sitemap.xml")
 
 
 class _SwitcherHandledByScript(logging.Filter):
