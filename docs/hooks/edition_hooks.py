@@ -60,7 +60,10 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: obj
     finds the twin of the page being read when the switcher is used.
     """
     if _EDITION_ROOTS:
-        config.extra["alternate"] = copy.deepcopy(_EDITION_ROOTS)
+        roots = copy.deepcopy(_EDITION_ROOTS)
+        config.extra["alternate"] = roots
+        # The plugin assigns the attribute, which then hides the item from the templates.
+        config.extra.alternate = roots
     return context
 
 
