@@ -226,7 +226,7 @@ def fake_figures(monkeypatch) -> dict[str, str]:
     }
     module = types.ModuleType("l2book.plots")
     module.__spec__ = importlib.machinery.ModuleSpec("l2book.plots", None)
-    module.FIGURES = {name: (lambda svg=svg: svg) for name, svg in figures.items()}
+    module.FIGURES = {name: (lambda language="en", svg=svg: svg) for name, svg in figures.items()}
     monkeypatch.setitem(sys.modules, "l2book.plots", module)
     return figures
 
