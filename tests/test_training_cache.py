@@ -68,6 +68,20 @@ def test_on_compute_is_called_only_when_computing(fresh_process):
     assert calls == [1]
 
 
+def test_a_step_size_curve_is_measured_once_across_processes(fresh_process, monkeypatch):
+    from l2book.experiments import step_size
+
+    measured = []
+    original = step_size._measure
+    monkeypatch.setattr(step_size, "_measure", lambda *arguments: measured.append(1) or original(*arguments))
+    curves = []
+    for _ in range(2):
+        step_size._measured_curve.cache_clear()  # what a new process starts with
+        curves.append(step_size.step_size_curve(np.float32, (1e-2, 1e-3), networks=3))
+    step_size._measured_curve.cache_clear()
+    assert measured == [1] and curves[0] == curves[1] == original(np.float32, (1e-2, 1e-3), 3)
+
+
 # --- The fingerprint: the code a result depends on, found through the imports -------------------
 
 
