@@ -60,7 +60,7 @@ def symbolic_network(
     ``log(1 + e^z) − y·z``, or identity + ``(1/2m) Σ (z − y)²``), then SymPy
     differentiates it with respect to every parameter, and ``lambdify`` (with
     common-subexpression elimination) turns the result into a NumPy function.
-    The derivation is kept in the disk cache of :mod:`l2book.experiments.cache`,
+    The derivation is kept in the disk cache of ``l2book.experiments.cache``,
     so SymPy derives each network once per change of this module's code.
 
     Parameters

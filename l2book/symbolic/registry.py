@@ -6,7 +6,7 @@ derive. A derivation is registered by decorating it with :func:`formula` where
 it is defined; a step SymPy is asked to :func:`confirm` raises
 ``ArithmeticError`` if it does not hold, so a formula that reaches the page was
 checked on the way. The LaTeX is kept in the disk cache of
-:mod:`l2book.experiments.cache`, keyed by the source of the derivation's module
+``l2book.experiments.cache``, keyed by the source of the derivation's module
 and SymPy's version: SymPy derives each formula once per change of its code.
 """
 
