@@ -15,8 +15,9 @@ CONSTRAINTS ?=
 # What `make torch` installs. PyTorch's Linux wheel on the package index is the CUDA build
 # (torch, triton and about twenty nvidia-* wheels, several GB); its CPU index has the CPU build.
 TORCH_CPU ?= torch --index-url https://download.pytorch.org/whl/cpu
-# pytest-xdist workers. The tests are independent; --dist loadfile keeps each file on one
-# worker, so a file's module fixtures run once (the built site is built once per worker).
+# pytest-xdist workers. The tests are independent, and the built site is shared by the workers
+# (tests/shared_site.py): --dist worksteal hands each worker a contiguous half of the tests (a
+# file's module fixtures mostly run once) and lets an idle worker take over the other's remainder.
 PYTEST_WORKERS ?= auto
 # More pytest arguments, e.g. PYTEST_ARGS=tests/test_site.py (the CI workflow splits the suite with it).
 PYTEST_ARGS ?=
@@ -30,7 +31,7 @@ site: $(VENV)/.docs-installed chinese-font
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 test: $(VENV)/.test-installed chromium chinese-font
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The second install checks the extra's lower bound against the torch just installed.
 torch: $(VENV)/.test-installed

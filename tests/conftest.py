@@ -5,20 +5,17 @@ Helpers that tests import live in :mod:`tests.helpers`, a plain module.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tests.helpers import QuietHandler, random_problem
+from tests.helpers import random_problem
+from tests.shared_site import shared_site, start_serving, stop_serving
 
 # An overflow or invalid operation inside the library must fail a test, not pass as inf/NaN.
 # Underflow to 0 is how a stable sigmoid of a very negative logit is meant to end.
@@ -38,7 +35,6 @@ def problem():
     return random_problem([3, 5, 4, 2], 7, seed=1)
 
 
-
 @pytest.fixture
 def fresh_process(monkeypatch, tmp_path):
     """An empty in-process memo and an empty cache directory, as a new process on a new machine would see.
@@ -51,20 +47,28 @@ def fresh_process(monkeypatch, tmp_path):
     monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
     return tmp_path / "cache"
 
-# --- The built book, shared by the site and browser tests (one build per session) ---
+
+# --- The built book, shared by the site, notebook and browser tests (one build per run) ---
 
 
-@pytest.fixture(scope="session")
-def served_site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
-    """Build the book with ``mkdocs build --strict`` and serve it on 127.0.0.1; yield (site dir, base URL).
+def pytest_configure(config):
+    # The main process serves the book for the whole run; xdist's workers, started later, find it
+    # through the environment (tests/shared_site.py says why one address for every process).
+    if not hasattr(config, "workerinput"):
+        start_serving()
 
-    The server is bound before the build because the build needs its address:
-    Material's instant navigation only follows links listed in the sitemap,
-    which is written with ``site_url``.
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput"):
+        stop_serving()
+
+
+def build_book(site_dir: Path, base_url: str) -> None:
+    """Build the book with ``mkdocs build --strict`` into ``site_dir``, for the address ``base_url``.
+
+    The address is needed at build time: Material's instant navigation only follows
+    links listed in the sitemap, which is written with ``site_url``.
     """
-    site_dir = tmp_path_factory.mktemp("site")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site_dir)))
-    base_url = f"http://127.0.0.1:{server.server_port}/"
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
         cwd=Path(__file__).resolve().parents[1],
@@ -73,11 +77,10 @@ def served_site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
         text=True,
     )
     if result.returncode != 0:
-        server.server_close()
         pytest.fail(f"mkdocs build --strict failed:\n{result.stderr}")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield site_dir, base_url
-    server.shutdown()
-    server.server_close()
-    thread.join()
+
+
+@pytest.fixture(scope="session")
+def served_site() -> tuple[Path, str]:
+    """The book, built with ``mkdocs build --strict`` once per test run and served on 127.0.0.1: (site dir, base URL)."""
+    return shared_site(build_book)

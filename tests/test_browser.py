@@ -344,7 +344,11 @@ def altered_copy(site_dir: Path, name: str, path: str, alter) -> str:
     altered = alter(html)
     assert altered != html, "the page was not changed"
     (site_dir / name).mkdir(exist_ok=True)
-    (site_dir / name / "index.html").write_text(altered, encoding="utf-8")
+    # The site is shared by the test run's processes, and another may be loading this very copy:
+    # replace the file whole, never leave it half-written.
+    written = site_dir / name / f"index.html.{os.getpid()}"
+    written.write_text(altered, encoding="utf-8")
+    os.replace(written, site_dir / name / "index.html")
     return name
 
 

@@ -191,8 +191,11 @@ def build_one_page(tmp_path: Path, markdown: str) -> Path:
     return tmp_path / "site"
 
 
-def test_changing_a_derivation_changes_the_built_page(tmp_path, monkeypatch):
-    """Differentiate the penalty without its ½ (a wrong derivation): the page shows the new, wrong result."""
+def test_changing_a_derivation_changes_the_built_page(tmp_path, monkeypatch, fake_figures):
+    """Differentiate the penalty without its ½ (a wrong derivation): the page shows the new, wrong result.
+
+    (With stand-in figures: the book's own take seconds to draw and play no part here.)
+    """
 
     def penalty_gradient_without_the_half() -> symbolic.Derivation:
         n, k = sp.symbols("n k", integer=True, positive=True)
@@ -211,7 +214,7 @@ def test_changing_a_derivation_changes_the_built_page(tmp_path, monkeypatch):
     assert arithmatex_blocks((site / "index.html").read_text(encoding="utf-8")) == [changed]
 
 
-def test_unknown_formula_stops_the_build(tmp_path, caplog):
+def test_unknown_formula_stops_the_build(tmp_path, caplog, fake_figures):
     with pytest.raises(Abort):
         build_one_page(tmp_path, "# Page\n\n<!-- formula: no_such_formula -->\n")
     assert "index.md: unknown formula 'no_such_formula'" in caplog.text

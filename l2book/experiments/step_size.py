@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from l2book._checks import count, nonempty_sequence, positive
+from l2book.experiments.cache import through_disk_cache
 from l2book.gradcheck import numerical_gradient, relative_error
 from l2book.layer import Layer
 from l2book.network import cost, gradients, init_params
@@ -181,10 +182,20 @@ def step_size_curve(
     return _measured_curve(np.dtype(dtype).type, tuple(steps), networks)
 
 
-# Pure and a few seconds long: the page and the figure ask for the same curves.
+# Pure and a few seconds long: the page, its notebook and the figure ask for the same curves,
+# in this process and in others (the disk cache of l2book.experiments.cache).
 @functools.cache
 def _measured_curve(dtype: type, steps: tuple[float, ...], networks: int) -> StepSizeCurve:
-    """Measure :func:`step_size_curve` for validated arguments."""
+    """Measure :func:`step_size_curve` for validated arguments, or read the measurement from the disk cache."""
+    return through_disk_cache(
+        lambda: _measure(dtype, steps, networks),
+        key=("step size curve", np.dtype(dtype).name, steps, networks),
+        depends_on=(__name__,),
+    )
+
+
+def _measure(dtype: type, steps: tuple[float, ...], networks: int) -> StepSizeCurve:
+    """Measure the curve: the median of :func:`first_layer_error` over the networks, at each step."""
     X, Y, lam, nets = step_size_problem()
     medians = []
     for h in steps:

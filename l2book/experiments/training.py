@@ -17,8 +17,7 @@ from l2book._checks import count, float_array, nonnegative, positive, widths
 from l2book.experiments.cache import through_disk_cache
 from l2book.experiments.setup import Setup, checked_setup
 from l2book.layer import Layer
-from l2book.network import gradients, init_params
-from l2book.optim import weight_decay_step
+from l2book.network import _checked_problem, init_params, unchecked_gradients
 
 
 def fit(
@@ -35,9 +34,10 @@ def fit(
     """Train a classifier with sigmoid output and cross-entropy by full-batch gradient descent with weight decay.
 
     Starts from :func:`~l2book.init_params` and repeats ``steps`` times
-    ``W ← (1 − αλ/m) W − α ∂J/∂W``, ``b ← b − α ∂J/∂b``: the data gradient from
-    :func:`~l2book.gradients` with ``lam=0`` and the decay from
-    :func:`~l2book.weight_decay_step`. No randomness besides the initial weights.
+    ``W ← (1 − αλ/m) W − α ∂J/∂W``, ``b ← b − α ∂J/∂b``: the data gradient of
+    :func:`~l2book.gradients` with ``lam=0`` and the decay of
+    :func:`~l2book.weight_decay_step`, bit for bit (the arguments are validated
+    once, not at every step). No randomness besides the initial weights.
 
     Parameters
     ----------
@@ -87,10 +87,22 @@ def fit(
             "otherwise the decay factor 1 - lr*lam/m is not in (0, 1)"
         )
     params = init_params([X.shape[0], *widths("hidden", hidden), 1], seed=count("seed", seed, minimum=0))
-    for _ in range(count("steps", steps, minimum=1)):
-        data_grads = gradients(params, X, Y, 0.0, activation=activation)
-        params = weight_decay_step(params, data_grads, lr, lam, m)
+    steps = count("steps", steps, minimum=1)
+    # Validated once here, as gradients() would at every step: the data, the shapes and the
+    # dtype never change during training, so the loop trusts them (half the time otherwise).
+    params, X, Y, _ = _checked_problem(params, X, Y, 0.0, activation, "cross_entropy")
+    decay = 1.0 - lr * lam / m
+    for _ in range(steps):
+        params = _decay_step(params, unchecked_gradients(params, X, Y, 0.0, activation, "cross_entropy"), lr, decay)
     return params
+
+
+def _decay_step(params: list[Layer], data_grads: list[Layer], lr: float, decay: float) -> list[Layer]:
+    """:func:`~l2book.weight_decay_step` for validated arguments and its ``decay = 1 − lr·λ/m``: the same arithmetic."""
+    return [
+        Layer(W * W.dtype.type(decay) - W.dtype.type(lr) * dW, b - b.dtype.type(lr) * db)
+        for (W, b), (dW, db) in zip(params, data_grads)
+    ]
 
 
 def train(setup: Setup, lam: float) -> list[Layer]:
@@ -141,15 +153,20 @@ def memoised_fit(setup: Setup, lam: float, *, on_training: Callable[[], None] | 
     """
     key = (setup, lam)
     if key not in _MEMO:
-        params = through_disk_cache(fit_setup, setup, lam, on_training=on_training)
+        params = through_disk_cache(
+            lambda: fit_setup(setup, lam),
+            key=("trained network", setup, lam),
+            depends_on=(__name__,),  # and what it imports: the data, the gradient, the update
+            on_compute=on_training,
+        )
         for array in (array for layer in params for array in layer):
             array.flags.writeable = False
         _MEMO[key] = tuple(params)
     return _MEMO[key]
 
 
-def fit_setup(setup: Setup, lam: float, fingerprint: str) -> list[Layer]:
-    """Train ``setup``'s network at ``lam``; ``fingerprint`` (of the training code) only keys the disk cache."""
+def fit_setup(setup: Setup, lam: float) -> list[Layer]:
+    """Train ``setup``'s network at ``lam``, without the memo."""
     data = setup.data()
     return fit(
         data.X_train,

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from l2book.experiments.cache import through_disk_cache
 from l2book.layer import Layer
 from l2book.symbolic import notation
 
@@ -59,6 +60,8 @@ def symbolic_network(
     ``log(1 + e^z) − y·z``, or identity + ``(1/2m) Σ (z − y)²``), then SymPy
     differentiates it with respect to every parameter, and ``lambdify`` (with
     common-subexpression elimination) turns the result into a NumPy function.
+    The derivation is kept in the disk cache of ``l2book.experiments.cache``,
+    so SymPy derives each network once per change of this module's code.
 
     Parameters
     ----------
@@ -87,16 +90,34 @@ def symbolic_network(
     )
     inputs = sp.Matrix(layer_dims[0], m, lambda i, k: sp.Symbol(f"x_{i}{k}", real=True))
     targets = sp.Matrix(layer_dims[-1], m, lambda i, k: sp.Symbol(f"y_{i}{k}", real=True))
+    # The differentiation and the common subexpressions take seconds; the disk cache keeps them
+    # for every later process (keyed by this module's code and SymPy's version).
+    cost, gradient, common = through_disk_cache(
+        lambda: _derived(weights, biases, inputs, targets, activation, loss),
+        key=("symbolic network", tuple(layer_dims), m, activation, loss),
+        depends_on=(__name__,),
+        libraries=("sympy",),
+    )
+    flat_gradient = [g for dW, db in gradient for part in (dW, db) for g in part]
+    arguments = [*_flat_symbols(weights, biases), *inputs, *targets, notation.lam]
+    evaluate = sp.lambdify(arguments, flat_gradient, modules="numpy", cse=lambda _: common)
+    return SymbolicNetwork(
+        tuple(layer_dims), m, activation, loss, weights, biases, inputs, targets, cost, gradient, evaluate
+    )
+
+
+def _derived(weights: tuple, biases: tuple, inputs: sp.Matrix, targets: sp.Matrix, activation: str, loss: str) -> tuple:
+    """Return the cost, its gradient ``((dW, db) per layer)`` and the gradient's common subexpressions.
+
+    The last is ``sympy.cse`` of the flat gradient, as ``lambdify(..., cse=True)`` would compute it.
+    """
+    m = inputs.cols
     cost = _data_cost(_logits(weights, biases, inputs, activation), targets, loss, m)
     # m is this network's number of examples; λ stays a symbol until evaluate() is given a value.
     cost += notation.lam / (2 * m) * sum(w**2 for W in weights for w in W)
     gradient = tuple((W.applyfunc(cost.diff), b.applyfunc(cost.diff)) for W, b in zip(weights, biases))
     flat_gradient = [g for dW, db in gradient for part in (dW, db) for g in part]
-    arguments = [*_flat_symbols(weights, biases), *inputs, *targets, notation.lam]
-    evaluate = sp.lambdify(arguments, flat_gradient, modules="numpy", cse=True)
-    return SymbolicNetwork(
-        tuple(layer_dims), m, activation, loss, weights, biases, inputs, targets, cost, gradient, evaluate
-    )
+    return cost, gradient, sp.cse(flat_gradient, list=False)
 
 
 def _logits(weights: tuple, biases: tuple, inputs: sp.Matrix, activation: str) -> sp.Matrix:

@@ -5,13 +5,17 @@ A page writes ``<!-- formula: NAME -->`` on its own line and the site build puts
 derive. A derivation is registered by decorating it with :func:`formula` where
 it is defined; a step SymPy is asked to :func:`confirm` raises
 ``ArithmeticError`` if it does not hold, so a formula that reaches the page was
-checked on the way.
+checked on the way. The LaTeX is kept in the disk cache of
+``l2book.experiments.cache``, keyed by the source of the derivation's module
+and SymPy's version: SymPy derives each formula once per change of its code.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
+
+from l2book.experiments.cache import through_disk_cache
 
 Derive = TypeVar("Derive", bound=Callable[..., Any])
 
@@ -23,7 +27,8 @@ def formula(name: str, *args: Any, part: int | None = None) -> Callable[[Derive]
     """Register the decorated derivation in :data:`FORMULAS` as ``name``; it is returned unchanged.
 
     ``FORMULAS[name]()`` calls the derivation with ``args`` and returns the
-    ``.latex`` of its result, or of ``result[part]`` when it returns several.
+    ``.latex`` of its result, or of ``result[part]`` when it returns several
+    (from the disk cache when this code derived it before).
     Stack the decorator to show one derivation in several ways.
 
     Examples
@@ -41,13 +46,24 @@ def formula(name: str, *args: Any, part: int | None = None) -> Callable[[Derive]
             raise ValueError(f"formula {name!r} is already registered")
 
         def latex() -> str:
-            derived = derive(*args)
-            return (derived if part is None else derived[part]).latex
+            # The same derivation of the same code gives the same LaTeX: the site build, the
+            # notebooks and the tests read it from the disk cache instead of asking SymPy again.
+            return through_disk_cache(
+                lambda: _latex(derive(*args), part),
+                key=("formula", name, derive.__module__, derive.__qualname__, args, part),
+                depends_on=(derive.__module__,),
+                libraries=("sympy",),
+            )
 
         FORMULAS[name] = latex
         return derive
 
     return register
+
+
+def _latex(derived: Any, part: int | None) -> str:
+    """The LaTeX of a derivation's result, or of its ``part``-th result."""
+    return (derived if part is None else derived[part]).latex
 
 
 def confirm(holds: bool, claim: str) -> None:
