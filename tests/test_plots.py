@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from l2book import plots
+from l2book.experiments import cache
 from l2book.experiments import (
     LINEAR_BOUND,
     BiasVarianceRecord,
@@ -58,9 +59,19 @@ def test_every_figure_is_well_formed_svg_without_a_date(svgs):
         assert "<dc:date>" not in svg, name
 
 
-def test_rendering_a_figure_twice_gives_identical_svg(svgs):
+def test_rendering_a_figure_twice_gives_identical_svg(svgs, monkeypatch):
+    monkeypatch.setenv(cache.CACHE_ENV, "off")  # drawn again, not read back from the disk cache
     for name, make in plots.FIGURES.items():
         assert make() == svgs[name], name
+
+
+def test_a_figure_is_drawn_once_per_code_and_language_then_read_from_disk(fresh_process, monkeypatch):
+    calls = []
+    monkeypatch.setattr(plots.style, "svg_text", lambda figure: calls.append(1) or "<svg/>")
+    source = plots.FIGURES["accuracy-vs-m"]
+    assert [source(), source(), source("zh"), source("zh")] == ["<svg/>"] * 4
+    assert len(calls) == 2
+    assert any(fresh_process.rglob("*.pkl"))
 
 
 def test_drawing_changes_no_global_matplotlib_setting():

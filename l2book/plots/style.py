@@ -13,6 +13,7 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
+from l2book.experiments.cache import through_disk_cache
 from l2book.plots.language import figure_language
 
 Draw = TypeVar("Draw", bound=Callable[..., Figure])
@@ -182,8 +183,19 @@ def figure(name: str) -> Callable[[Draw], Draw]:
                 return draw(*args, **kwargs)
 
         def source(language: str = "en") -> str:
-            with figure_language(language), matplotlib.rc_context(_style(language)):
-                return svg_text(draw())
+            def drawn() -> str:
+                with figure_language(language), matplotlib.rc_context(_style(language)):
+                    return svg_text(draw())
+
+            # Drawing every figure in both editions takes a minute; the same code draws the same
+            # SVG, so the site build and the tests share it on disk (see l2book.experiments.cache).
+            font = chinese_font() if language == "zh" else None
+            return through_disk_cache(
+                drawn,
+                key=("figure", name, language, font),
+                depends_on=(draw.__module__,),
+                libraries=("numpy", "matplotlib"),
+            )
 
         FIGURES[name] = source
         return styled  # type: ignore[return-value]
