@@ -87,7 +87,7 @@ def test_a_step_size_curve_is_measured_once_across_processes(fresh_process, monk
 
 @pytest.fixture
 def package(tmp_path, monkeypatch):
-    """A throwaway package ``edited_pkg``: ``top`` imports ``middle``, which imports ``bottom``; ``aside`` stands apart."""
+    """A throwaway package ``edited_pkg``: ``top`` imports ``middle``, which imports ``bottom``; ``aside`` does not."""
     root = tmp_path / "edited_pkg"
     root.mkdir()
     files = {

@@ -81,7 +81,9 @@ def _imported_modules(name: str) -> set[str]:
         if isinstance(node, ast.Import):
             named.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = importlib.util.resolve_name("." * node.level + (node.module or ""), here) if node.level else node.module
+            base = node.module
+            if node.level:  # a relative import
+                base = importlib.util.resolve_name("." * node.level + (node.module or ""), here)
             named.add(base)
             named.update(_submodules(base, [alias.name for alias in node.names]))
     return {module for module in named if module == package or module.startswith(package + ".")}
@@ -133,10 +135,11 @@ def _current_fingerprint(depends_on: tuple[str, ...], libraries: tuple[str, ...]
 
 
 @functools.cache
-def _memory(location: Path) -> Any:
+def _stored_computation(location: Path) -> Any:
+    """:func:`_computed` through a ``joblib.Memory`` in ``location``, which ignores ``compute`` in the key."""
     import joblib  # lazily: only what computes something pays for the import
 
-    return joblib.Memory(location, verbose=0)
+    return joblib.Memory(location, verbose=0).cache(_computed, ignore=["compute"])
 
 
 def _computed(key: Hashable, fingerprint: str, compute: Callable[[], Result]) -> Result:
@@ -184,7 +187,7 @@ def through_disk_cache(
             on_compute()
         return compute()
     code = _current_fingerprint(tuple(depends_on), tuple(libraries))
-    cached = _memory(location).cache(_computed, ignore=["compute"])
+    cached = _stored_computation(location)
     if on_compute is not None and not cached.check_call_in_cache(key, code, compute):
         on_compute()
     return cached(key, code, compute)
