@@ -82,5 +82,5 @@ def build_book(site_dir: Path, base_url: str) -> None:
 
 @pytest.fixture(scope="session")
 def served_site() -> tuple[Path, str]:
-    """The book, built with ``mkdocs build --strict`` once per test run and served on 127.0.0.1: (site dir, base URL)."""
+    """The book, built with ``mkdocs build --strict`` once per test run and served on 127.0.0.1: (dir, base URL)."""
     return shared_site(build_book)

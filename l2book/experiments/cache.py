@@ -81,7 +81,9 @@ def _imported_modules(name: str) -> set[str]:
         if isinstance(node, ast.Import):
             named.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = importlib.util.resolve_name("." * node.level + (node.module or ""), here) if node.level else node.module
+            base = node.module
+            if node.level:  # a relative import
+                base = importlib.util.resolve_name("." * node.level + (node.module or ""), here)
             named.add(base)
             named.update(_submodules(base, [alias.name for alias in node.names]))
     return {module for module in named if module == package or module.startswith(package + ".")}
@@ -97,6 +99,8 @@ def _submodules(base: str, names: list[str]) -> list[str]:
 
 def fingerprint(depends_on: Sequence[str], libraries: Sequence[str] = ("numpy",)) -> str:
     """Return a SHA-256 of the source of :func:`source_closure` ``(depends_on)`` and of the Python and library versions.
+
+    The source of this module is left out: it decides where results are kept, not what they are.
 
     Parameters
     ----------
@@ -119,7 +123,8 @@ def fingerprint(depends_on: Sequence[str], libraries: Sequence[str] = ("numpy",)
     digest = hashlib.sha256(f"python {platform.python_version()}".encode())
     for library in libraries:
         digest.update(f"\0{library} {importlib.import_module(library).__version__}".encode())
-    for name in source_closure(depends_on):
+    # This module decides where results are kept, not what they are: editing it keeps them.
+    for name in [name for name in source_closure(depends_on) if name != __name__]:
         source = Path(importlib.util.find_spec(name).origin).read_bytes()
         digest.update(f"\0{name}\0{len(source)}\0".encode())
         digest.update(source)
@@ -133,10 +138,11 @@ def _current_fingerprint(depends_on: tuple[str, ...], libraries: tuple[str, ...]
 
 
 @functools.cache
-def _memory(location: Path) -> Any:
+def _stored_computation(location: Path) -> Any:
+    """:func:`_computed` through a ``joblib.Memory`` in ``location``, which ignores ``compute`` in the key."""
     import joblib  # lazily: only what computes something pays for the import
 
-    return joblib.Memory(location, verbose=0)
+    return joblib.Memory(location, verbose=0).cache(_computed, ignore=["compute"])
 
 
 def _computed(key: Hashable, fingerprint: str, compute: Callable[[], Result]) -> Result:
@@ -184,7 +190,7 @@ def through_disk_cache(
             on_compute()
         return compute()
     code = _current_fingerprint(tuple(depends_on), tuple(libraries))
-    cached = _memory(location).cache(_computed, ignore=["compute"])
+    cached = _stored_computation(location)
     if on_compute is not None and not cached.check_call_in_cache(key, code, compute):
         on_compute()
     return cached(key, code, compute)

@@ -89,7 +89,7 @@ def fit(
     params = init_params([X.shape[0], *widths("hidden", hidden), 1], seed=count("seed", seed, minimum=0))
     steps = count("steps", steps, minimum=1)
     # Validated once here, as gradients() would at every step: the data, the shapes and the
-    # dtype never change during training, so the loop trusts them (half the time otherwise).
+    # dtype never change during training, so the loop trusts them (checking took 30% of the time).
     params, X, Y, _ = _checked_problem(params, X, Y, 0.0, activation, "cross_entropy")
     decay = 1.0 - lr * lam / m
     for _ in range(steps):
