@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 from markdown.extensions.toc import slugify
 
 from l2book import Layer, gradients
+from l2book.__main__ import main
 from l2book.exercises import EXERCISES, MISTAKES, Report, catalogue, check
 from l2book.exercises.mistakes import MODELS, SECTION_OF, backprop_with_slope
 from l2book.exercises.problems import make_problems
@@ -80,6 +82,29 @@ def test_an_exception_in_the_readers_code_is_a_failed_report_with_its_last_line(
     assert re.search(r"line \d+ of test_exercises\.py, in backward\) on problem 1 \(layers 3-4-1", report.message)
 
 
+@pytest.mark.parametrize(("argument", "last_line"), [(("giving up",), "SystemExit: giving up"), ((), "SystemExit")])
+def test_sys_exit_in_the_readers_code_is_a_failed_report_like_any_exception(argument, last_line):
+    def backward(params, X, Y, lam):
+        sys.exit(*argument)
+
+    report = check("backward", backward)
+    assert (report.passed, report.mistake) == (False, None)
+    assert re.fullmatch(rf"backward raised {last_line} \(line \d+ of test_exercises\.py, in backward\) "
+                        r"on problem 1 \(layers 3-4-1, m = 5, λ = 0\.7\)\.", report.message), report.message
+
+
+def test_sys_exit_in_one_answer_leaves_the_others_graded_by_the_command(tmp_path, capsys):
+    path = tmp_path / "answers.py"
+    path.write_text("import sys\nfrom l2book import gradients\n\n"
+                    "def l2_penalty(weights, lam, m):\n    sys.exit('giving up')\n\n"
+                    "def backward(params, X, Y, lam):\n    return gradients(params, X, Y, lam)\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    penalty, backward = capsys.readouterr().out.splitlines()
+    assert penalty.split()[:3] == ["l2_penalty", "FAIL", "-"]
+    assert "l2_penalty raised SystemExit: giving up (line 5 of answers.py, in l2_penalty) on problem 1" in penalty
+    assert backward.split()[:2] == ["backward", "PASS"]
+
+
 def test_a_function_with_the_wrong_parameters_is_a_failed_report():
     report = check("weight_decay_update", lambda params, grads, lr: params)
     assert (report.passed, report.mistake) == (False, None)
@@ -147,7 +172,7 @@ def test_a_wrong_structure_is_a_shape_mistake():
     assert report.message.startswith("backward returned None, not a list of (dW, db) pairs")
     short = check("backward", lambda params, X, Y, lam: gradients(params, X, Y, lam)[:-1])
     assert short.mistake == "shape"
-    assert "returned 1 pairs on problem 1 (layers 3-4-1, m = 5, λ = 0.7), not 2: one pair per layer" in short.message
+    assert "returned 1 pair on problem 1 (layers 3-4-1, m = 5, λ = 0.7), not 2: one pair per layer" in short.message
 
 
 def test_a_changed_list_is_a_mutation():

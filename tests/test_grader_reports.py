@@ -279,6 +279,88 @@ def test_a_nan_is_reported_as_such_without_finite_differences():
     assert "finite differences" not in report.message
 
 
+def test_a_difference_too_small_for_finite_differences_is_said_to_be_so_not_listed_as_nothing():
+    def a_tiny_scale(grads, lam):  # 5e-8: beyond float64 rounding, below the finite differences' threshold
+        grads[0] = Layer(grads[0].W * (1 + 1e-7), grads[0].b)
+
+    message = check("backward", _gradients_with(a_tiny_scale)).message
+    assert "finite differences of the book's cost agree with every dW and db within their threshold 1e-07 " \
+           "(relative error " in message, message
+    assert "), too coarse to locate it; " in message
+    assert "disagree with" not in message
+
+
+# --- A float type coarser than the problems' float64 -------------------------------------------
+
+ROUNDING = "see chapter 6, 'The step size: truncation against rounding' " \
+           "(06-checks.md#the-step-size-truncation-against-rounding)."
+
+
+def _in_dtype(dtype, answer):
+    """The answer with every float it returns cast to ``dtype`` (a NumPy scalar, or arrays in pairs)."""
+
+    def cast(*args):
+        result = answer(*args)
+        if isinstance(result, list):
+            return [(np.asarray(a, dtype), np.asarray(b, dtype)) for a, b in result]
+        return dtype(result)
+
+    return cast
+
+
+@pytest.mark.parametrize(
+    ("exercise", "dtype", "where"),
+    [
+        ("l2_penalty", np.float32, "relative error of 1.8e-08 on problem 1, the size of float32's rounding "
+                                   "(its epsilon is 1.2e-07, float64's 2.2e-16)"),
+        ("regularized_cost", np.float16, "on problem 3, the size of float16's rounding (its epsilon is 9.8e-04,"),
+        ("backward", np.float32, "relative error of 2.0e-08 on problem 1 (largest in dW^[2]), the size of "
+                                 "float32's rounding (its epsilon is 1.2e-07, float64's 2.2e-16)"),
+        ("weight_decay_update", np.float32, "on problem 1 (largest in b^[2]), the size of float32's rounding"),
+    ],
+)
+def test_a_right_answer_in_float32_is_told_it_is_rounding_not_a_wrong_formula(exercise, dtype, where):
+    report = check(exercise, _in_dtype(dtype, VECTORIZED[exercise]))
+    name = np.dtype(dtype).name
+    assert (report.passed, report.mistake) == (False, None)
+    assert report.message.startswith(f"{exercise} returned {name} numbers, but the problems are float64: it "
+                                     f"differs from {EXERCISES[exercise].verified} by a"), report.message
+    assert where in report.message
+    assert report.message.endswith(f"; compute in float64 (without astype(np.{name}) or dtype=np.{name}) and "
+                                   f"check again; {ROUNDING}")
+    for misleading in ("penalty part", "penalty itself", "data part", "finite differences", "catalogue"):
+        assert misleading not in report.message
+
+
+def test_float32_in_one_array_only_is_found():
+    def backward(params, X, Y, lam):
+        grads = gradients(params, X, Y, lam)
+        return [(dW, db) for dW, db in grads[:-1]] + [(grads[-1].W, grads[-1].b.astype(np.float32))]
+
+    report = check("backward", backward)
+    assert report.message.startswith("backward returned float32 numbers, but the problems are float64:")
+    assert "on problem 2 (largest in db^[3]), the size of float32's rounding" in report.message
+
+
+def test_a_wrong_answer_in_float32_is_told_it_differs_by_more_than_rounding():
+    report = check("backward", _in_dtype(np.float32, planted("backward", "no_penalty")))
+    assert report.mistake is None
+    assert report.message.startswith("backward returned float32 numbers, but the problems are float64: it differs "
+                                     "from l2book.gradients by a relative error of ")
+    assert "), more than float32's rounding (its epsilon is 1.2e-07, float64's 2.2e-16); compute in float64" \
+           in report.message
+
+
+def test_a_transposed_answer_in_float32_is_told_its_shape():
+    def backward(params, X, Y, lam):
+        grads = gradients(params, X, Y, lam)
+        return [(dW.T.astype(np.float32), db) for dW, db in grads]
+
+    report = check("backward", backward)
+    assert "it has shape (3, 4), the shape of its transpose" in report.message
+    assert "float32" not in report.message
+
+
 # --- Shapes -----------------------------------------------------------------------------------
 
 
@@ -405,6 +487,23 @@ def test_any_real_number_is_a_float_answer():
 def test_a_list_of_the_wrong_length_is_a_shape_mistake_of_that_exercise():
     report = check("backward", lambda params, X, Y, lam: gradients(params, X, Y, lam)[:-1])
     assert (report.exercise, report.passed, report.mistake) == ("backward", False, "shape")
+
+
+@pytest.mark.parametrize(
+    ("exercise", "result", "counted"),
+    [
+        ("backward", lambda grads: grads[:1], "backward returned 1 pair on problem 1 (layers 3-4-1, m = 5, λ = 0.7), "
+                                              "not 2: one pair per layer;"),
+        ("backward", lambda grads: grads * 2, "backward returned 4 pairs on problem 1"),
+        ("backward", lambda grads: [], "backward returned 0 pairs on problem 1"),
+        ("l2_penalty", lambda value: [value], "l2_penalty returned a list of 1 item, not a float, on problem 1"),
+        ("l2_penalty", lambda value: (), "l2_penalty returned a tuple of 0 items, not a float, on problem 1"),
+    ],
+)
+def test_counts_are_singular_for_one_and_plural_otherwise(exercise, result, counted):
+    report = check(exercise, lambda *args: result(VECTORIZED[exercise](*args)))
+    assert report.mistake == "shape"
+    assert report.message.startswith(counted), report.message
 
 
 @pytest.mark.parametrize(

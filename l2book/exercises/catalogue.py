@@ -39,6 +39,8 @@ BIASES = Section(2, "Why the biases are not penalized", "02-regularized-loss.md#
 PENALTY_GRADIENT = Section(3, "The gradient of the penalty", "03-weight-decay.md#the-gradient-of-the-penalty")
 UPDATE_RULE = Section(3, "The update rule, read two ways", "03-weight-decay.md#the-update-rule-read-two-ways")
 BACKPROP = Section(6, "Planted bugs, and how each is caught", "06-checks.md#planted-bugs-and-how-each-is-caught")
+ROUNDING = Section(6, "The step size: truncation against rounding",
+                   "06-checks.md#the-step-size-truncation-against-rounding")
 
 
 @dataclass(frozen=True)

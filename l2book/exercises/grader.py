@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from l2book._checks import Layer, count
-from l2book.exercises.catalogue import EXERCISES, Exercise
+from l2book.exercises.catalogue import EXERCISES, ROUNDING, Exercise
 from l2book.exercises.mistakes import MODELS, SECTION_OF, MistakeModel
 from l2book.exercises.problems import Problem, make_problems
 from l2book.gradcheck import check_gradients, relative_error
@@ -83,6 +83,7 @@ class _Run:
     want: list[Slot]
     got_data: list[Slot] | None
     want_data: list[Slot] | None
+    dtype: np.dtype  # the least precise float type in the reader's answers: float64 unless it chose a coarser one
 
 
 def check(name: str, fn: Callable[..., Any], *, seed: int = 0) -> Report:
@@ -136,29 +137,44 @@ def check(name: str, fn: Callable[..., Any], *, seed: int = 0) -> Report:
 
 
 def _run(exercise: Exercise, fn: Callable[..., Any], index: int, problem: Problem) -> _Run:
-    got = _call(exercise, fn, index, problem)
+    got, dtype = _call(exercise, fn, index, problem)
     want = _slots(exercise, exercise.reference(*exercise.arguments(problem)))
     if problem.lam == 0 or exercise.name == "l2_penalty":
-        return _Run(index, problem, got, want, None, None)
+        return _Run(index, problem, got, want, None, None, dtype)
     at_zero = problem.at_lam(0.0)
     want_data = _slots(exercise, exercise.reference(*exercise.arguments(at_zero)))
-    return _Run(index, problem, got, want, _call(exercise, fn, index, at_zero), want_data)
+    got_data, data_dtype = _call(exercise, fn, index, at_zero)
+    return _Run(index, problem, got, want, got_data, want_data, _coarsest([dtype, data_dtype]))
 
 
-def _call(exercise: Exercise, fn: Callable[..., Any], index: int, problem: Problem) -> list[Slot]:
-    """Call ``fn`` on fresh arguments; return its answer as slots, or end grading with a report."""
+def _call(exercise: Exercise, fn: Callable[..., Any], index: int, problem: Problem) -> tuple[list[Slot], np.dtype]:
+    """Call ``fn`` on fresh arguments; return its answer as slots and its float type, or end grading with a report."""
     arguments, pristine = exercise.arguments(problem), exercise.arguments(problem)
     where = f"problem {index} ({problem})"
     try:
         result = fn(*arguments)
-    except Exception as error:  # the reader's bug, reported rather than raised
+    except (Exception, SystemExit) as error:  # the reader's bug (or sys.exit()), reported rather than raised
         message = f"{exercise.name} raised {_last_line(error)} on {where}."
         raise _Failed(Report(exercise.name, False, None, message)) from None
     for name, argument, original in zip(exercise.parameters, arguments, pristine, strict=True):
         changed = _changed(name, argument, original)
         if changed:
             raise _Failed(_mutation_report(exercise, changed, where, result, problem))
-    return _slots_or_fail(exercise, result, where)
+    return _slots_or_fail(exercise, result, where), _float_type(result)
+
+
+def _float_type(value: Any) -> np.dtype:
+    """Return the least precise float type of the arrays and NumPy scalars in ``value``, float64 if none is coarser."""
+    if isinstance(value, (list, tuple)):
+        return _coarsest([_float_type(item) for item in value])
+    if isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind == "f":
+        return _coarsest([value.dtype])
+    return np.dtype(np.float64)
+
+
+def _coarsest(dtypes: list[np.dtype]) -> np.dtype:
+    """Return the float type with the largest machine epsilon, float64 or a coarser one."""
+    return max([np.dtype(np.float64), *dtypes], key=lambda dtype: np.finfo(dtype).eps)
 
 
 def _last_line(error: BaseException) -> str:
@@ -240,8 +256,13 @@ def _describe(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
     if isinstance(value, (list, tuple)):
-        return f"a {type(value).__name__} of {len(value)} items"
+        return f"a {type(value).__name__} of {_counted(len(value), 'item')}"
     return "None" if value is None else f"a {type(value).__name__}"
+
+
+def _counted(number: int, noun: str) -> str:
+    """Return ``"1 pair"`` or ``"2 pairs"``: the number and its noun, plural unless the number is 1."""
+    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 # --- Comparing ------------------------------------------------------------------------------------
@@ -266,6 +287,7 @@ def _verdict(exercise: Exercise, runs: list[_Run]) -> Report:
     if all(_all_same(run.got, run.want) for run in runs):
         return Report(exercise.name, True, None, f"agrees with {exercise.verified} on {_summary(runs)}.")
     _fail_on_structure(exercise, runs)
+    _fail_on_precision(exercise, runs)
     explaining = [candidate for candidate in MODELS[exercise.name] if _explains(candidate, runs)]
     codes = list(dict.fromkeys(candidate.code for candidate in explaining))
     if len(codes) == 1:
@@ -320,9 +342,29 @@ def _fail_on_structure(exercise: Exercise, runs: list[_Run]) -> None:
     for run in runs:
         for got in (run.got, run.got_data or run.got):
             if len(got) != len(run.want):
-                message = (f"{exercise.name} returned {len(got) // 2} pairs on problem {run.index} ({run.problem}), "
-                           f"not {len(run.want) // 2}: one pair per layer; see {SECTION_OF['shape']}.")
+                message = (f"{exercise.name} returned {_counted(len(got) // 2, 'pair')} on problem {run.index} "
+                           f"({run.problem}), not {len(run.want) // 2}: one pair per layer; see {SECTION_OF['shape']}.")
                 raise _Failed(Report(exercise.name, False, "shape", message))
+
+
+def _fail_on_precision(exercise: Exercise, runs: list[_Run]) -> None:
+    """End grading with a report saying so if the reader answered in a float type coarser than the problems' float64."""
+    dtype = _coarsest([run.dtype for run in runs])
+    pairs = [(run, run.got, run.want) for run in runs]
+    pairs += [(run, run.got_data, run.want_data) for run in runs if run.got_data is not None]
+    error, run, name = max(((_error(g, w), run, slot) for run, got, want in pairs
+                            for (slot, g), (_, w) in zip(got, want, strict=True)), key=lambda item: item[0])
+    if dtype == np.float64 or error == float("inf"):  # a wrong shape or a NaN is reported as such, in any type
+        return
+    eps = np.finfo(dtype).eps
+    # Rounding in a long computation can cost up to about half of the digits, not more.
+    size = "the size of" if error <= np.sqrt(eps) else "more than"
+    where = "" if isinstance(exercise.output, str) else f" (largest in {name})"
+    message = (f"{exercise.name} returned {dtype} numbers, but the problems are float64: it differs from "
+               f"{exercise.verified} by a relative error of {error:.1e} on problem {run.index}{where}, {size} "
+               f"{dtype}'s rounding (its epsilon is {eps:.1e}, float64's {np.finfo(np.float64).eps:.1e}); compute "
+               f"in float64 (without astype(np.{dtype}) or dtype=np.{dtype}) and check again; see {ROUNDING}.")
+    raise _Failed(Report(exercise.name, False, None, message))
 
 
 def _fail_on_shapes(exercise: Exercise, runs: list[_Run]) -> None:
@@ -399,6 +441,9 @@ def _finite_difference_location(run: _Run) -> str:
                              gradient_fn=lambda *args, **kwargs: grads)
     wrong = [f"d{field}^[{layer + 1}]" for layer, errors in enumerate(result.layer_errors)
              for field, error in zip("Wb", errors, strict=True) if error > result.threshold]
+    if not wrong:  # a difference smaller than finite differences can see: nothing to name
+        return (f"finite differences of the book's cost agree with every dW and db within their threshold "
+                f"{result.threshold:.0e} (relative error {result.relative_error:.1e}), too coarse to locate it")
     entry = f"d{result.worst_parameter}^[{result.worst_layer + 1}]{list(result.worst_index)}"
     return (f"finite differences of the book's cost disagree with {', '.join(wrong)} (relative error "
             f"{result.relative_error:.1e}), most at {entry}")
