@@ -22,11 +22,12 @@ from typing import Any
 
 import numpy as np
 
-from l2book._checks import Layer, count
+from l2book._checks import count
 from l2book.exercises.catalogue import EXERCISES, Exercise
 from l2book.exercises.mistakes import MODELS, SECTION_OF, MistakeModel
 from l2book.exercises.problems import Problem, make_problems
 from l2book.gradcheck import check_gradients, relative_error
+from l2book.layer import Layer
 
 #: Two arrays agree when their relative error is at most this: float64 rounding in any order of operations.
 SAME = 1e-9
