@@ -54,3 +54,12 @@ def test_every_module_imports_layer_from_its_home():
         if node.module != "l2book.layer"
     ]
     assert elsewhere == []
+
+
+def test_every_module_stays_under_450_lines():
+    package = Path(l2book.__file__).parent
+    lengths = {
+        str(path.relative_to(package)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in package.rglob("*.py")
+    }
+    assert {name: length for name, length in lengths.items() if length >= 450} == {}
