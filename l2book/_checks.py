@@ -11,6 +11,9 @@ import numpy as np
 from l2book.layer import Layer
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+#: The messages of :func:`nonempty_sequence`: for a sequence of values, and for a list of arrays or layers.
+SEQUENCE_MESSAGE = "{name} must be a non-empty sequence of {expected}, got {value!r}"
+LIST_MESSAGE = "{name} must be a non-empty list of {expected}, got {kind}"
 
 
 def float_array(name: str, value: Any, *, ndim: int | None = 2) -> np.ndarray:
@@ -77,13 +80,15 @@ def example_count(name: str, value: Any) -> int:
     return count(name, value, minimum=1)
 
 
-def nonempty_sequence(name: str, value: Any, expected: str) -> list[Any]:
-    """Return ``value`` as a list if it is a non-empty sequence (a string or an array is not one).
+def nonempty_sequence(
+    name: str, value: Any, expected: str, *, refused: tuple[type, ...] = (), message: str = SEQUENCE_MESSAGE
+) -> list[Any]:
+    """Return ``value`` as a list if it is a non-empty sequence (not a string, an array or a ``refused`` type).
 
-    ``expected`` completes "``name`` must be a non-empty sequence of …" in the message.
+    Else raise ``message`` filled with ``name``, ``expected`` (what the sequence holds), ``value`` and its ``kind``.
     """
-    if isinstance(value, (str, bytes, np.ndarray)) or not isinstance(value, Sequence) or not value:
-        raise TypeError(f"{name} must be a non-empty sequence of {expected}, got {value!r}")
+    if isinstance(value, (str, bytes, np.ndarray, *refused)) or not isinstance(value, Sequence) or not value:
+        raise TypeError(message.format(name=name, expected=expected, value=value, kind=type(value).__name__))
     return list(value)
 
 
@@ -97,8 +102,7 @@ def widths(name: str, value: Any) -> tuple[int, ...]:
 
 def weight_list(name: str, weights: Any) -> list[np.ndarray]:
     """Validate a non-empty sequence of weight arrays of one dtype."""
-    if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence) or not weights:
-        raise TypeError(f"{name} must be a non-empty list of arrays, got {type(weights).__name__}")
+    weights = nonempty_sequence(name, weights, "arrays", message=LIST_MESSAGE)
     arrays = []
     for index, array in enumerate(weights):
         if isinstance(array, Layer):
@@ -112,8 +116,7 @@ def weight_list(name: str, weights: Any) -> list[np.ndarray]:
 
 def layer_list(name: str, params: Any) -> list[Layer]:
     """Validate a list of Layers whose shapes chain and whose dtypes agree."""
-    if not isinstance(params, Sequence) or isinstance(params, (np.ndarray, Layer)) or not params:
-        raise TypeError(f"{name} must be a non-empty list of Layer(W, b), got {type(params).__name__}")
+    params = nonempty_sequence(name, params, "Layer(W, b)", refused=(Layer,), message=LIST_MESSAGE)
     dtype = None
     for index, layer in enumerate(params):
         if not isinstance(layer, tuple) or len(layer) != 2:

@@ -20,9 +20,8 @@ from l2book.network import (
     unchecked_gradients,
 )
 
-#: Default pass/fail bounds on the relative error, by the dtype of the analytic gradient.
-#: The finite differences are always taken in float64 (error ≈ 1e-10 with the default
-#: step), so the bound measures the analytic gradient's own rounding: float64 gradients
+#: Default pass/fail bounds on the relative error, by the dtype of the analytic gradient. The finite differences are
+#: taken in float64 (error ≈ 1e-10), so the bound measures the analytic gradient's own rounding: float64 gradients
 #: agree to ~1e-10, float32 ones to ~1e-7. A planted bug gives 1e-3 or more (chapter 6).
 THRESHOLDS = {np.dtype(np.float64): 1e-7, np.dtype(np.float32): 1e-5}
 
@@ -34,8 +33,7 @@ class GradientCheck:
     Attributes
     ----------
     relative_error : float
-        ``‖g − g̃‖ / (‖g‖ + ‖g̃‖)`` over all parameters (per-coordinate mode) or
-        over the ``k`` directional derivatives (directional mode).
+        ``‖g − g̃‖ / (‖g‖ + ‖g̃‖)`` over all parameters (coordinate mode) or the ``k`` directional derivatives.
     threshold : float
         The bound ``relative_error`` was compared with.
     passed : bool
@@ -83,17 +81,15 @@ class GradientCheck:
 def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, *, eps: float | None = None) -> np.ndarray:
     """Return the central-difference gradient of ``f`` at ``x``, one coordinate at a time.
 
-    ``∂f/∂x_i ≈ (f(x + h e_i) − f(x − h e_i)) / (2h)``. Its error is about
-    ``h²|f‴|/6`` (truncation) plus ``ε_mach |f| / h`` (rounding), smallest near
-    ``h = ∛ε_mach``; the default step is ``h_i = ∛ε_mach · max(1, |x_i|)`` in
-    the dtype of ``x`` (≈ 6e-6 in float64, ≈ 5e-3 in float32). The division
-    uses the step actually represented, ``(x_i + h) − (x_i − h)``.
+    ``∂f/∂x_i ≈ (f(x + h e_i) − f(x − h e_i)) / (2h)``. Its error is about ``h²|f‴|/6`` (truncation) plus
+    ``ε_mach |f| / h`` (rounding), smallest near ``h = ∛ε_mach``; the default step is ``h_i = ∛ε_mach · max(1, |x_i|)``
+    in the dtype of ``x`` (≈ 6e-6 in float64, ≈ 5e-3 in float32). The division uses the step actually represented,
+    ``(x_i + h) − (x_i − h)``.
 
     Parameters
     ----------
     f : callable
-        Takes an array shaped like ``x`` and returns a real number. It receives
-        a working copy, so ``x`` itself is never modified.
+        Takes an array shaped like ``x`` and returns a real number; it receives a working copy, never ``x`` itself.
     x : ndarray
         Point at which to differentiate (float32 or float64).
     eps : float, optional
@@ -102,15 +98,13 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, *, eps: 
     Returns
     -------
     ndarray
-        The gradient, with the shape and dtype of ``x``. Costs ``2·x.size``
-        evaluations of ``f``.
+        The gradient, with the shape and dtype of ``x``. Costs ``2·x.size`` evaluations of ``f``.
 
     Raises
     ------
     ValueError
-        If ``x ± eps`` rounds back to ``x`` (e.g. ``eps=1e-7`` at ``|x| > 2`` in
-        float32, where neighbouring numbers are more than ``2·eps`` apart), where
-        the difference quotient would be meaningless.
+        If ``x ± eps`` rounds back to ``x`` (e.g. ``eps=1e-7`` at ``|x| > 2`` in float32, where neighbouring numbers
+        are more than ``2·eps`` apart): the difference quotient would be meaningless.
 
     See Also
     --------
@@ -150,8 +144,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, *, eps: 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     """Return ``‖a − b‖ / (‖a‖ + ‖b‖)`` (Euclidean norms), and 0 when both are 0.
 
-    Scale-free and symmetric: about 1e-10 for a correct float64 gradient, 1 when
-    one side is 0 and the other is not.
+    Scale-free and symmetric: about 1e-10 for a correct float64 gradient, 1 when one side is 0 and the other is not.
 
     Parameters
     ----------
@@ -163,6 +156,10 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     float
         A number in ``[0, 1]``.
 
+    Notes
+    -----
+    Chapter [6, How this book checks itself](06-checks.md) explains the thresholds.
+
     Examples
     --------
     >>> relative_error([3.0, 4.0], [3.0, 4.0])
@@ -171,10 +168,6 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     1.0
     >>> round(relative_error([1.0], [1.1]), 6)          # 0.1 / 2.1
     0.047619
-
-    Notes
-    -----
-    Chapter [6, How this book checks itself](06-checks.md) explains the thresholds.
     """
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
@@ -208,21 +201,15 @@ def check_gradients(
 ) -> GradientCheck:
     """Compare analytic gradients with central differences of :func:`cost`.
 
-    Per-coordinate mode (the default) differentiates every parameter: two cost
-    evaluations each, fine up to a few thousand parameters. Directional mode
-    (``directions=k``) compares ``g·v`` with ``(J(θ + hv) − J(θ − hv)) / 2h``
-    along ``k`` random unit directions ``v`` of the whole parameter vector:
-    ``2k`` evaluations whatever the size, so networks with millions of
-    parameters can be checked. A wrong component shows up in ``g·v`` for
-    almost every random ``v``. Each component of ``v`` is ``±1/√n`` with an
-    independent random sign, and the step ``h = ∛ε · max(1, ‖θ‖)`` is relative
-    to the whole parameter vector. The evaluations share the product
-    ``W^[1]X``; each direction adds one product ``S^[1]X`` and two passes
-    through the later layers, a little under three quarters of a forward and
-    backward pass on a large network ([Performance](performance.md)).
-
-    The finite differences are always taken in float64, so a float32 network
-    is checked against an accurate reference.
+    Per-coordinate mode (the default) differentiates every parameter: two cost evaluations each, fine up to a few
+    thousand parameters. Directional mode (``directions=k``) compares ``g·v`` with ``(J(θ + hv) − J(θ − hv)) / 2h``
+    along ``k`` random unit directions ``v`` of the whole parameter vector ``θ``: ``2k`` evaluations whatever the
+    size, so networks with millions of parameters can be checked, and a wrong component shows up in ``g·v`` for
+    almost every ``v``. Each component of ``v`` is ``±1/√n`` with an independent random sign; the step is
+    ``h = ∛ε · max(1, ‖θ‖)``. The evaluations share the product ``W^[1]X``; each direction adds one product ``S^[1]X``
+    and two passes through the later layers, a little under three quarters of a forward and backward pass on a large
+    network ([Performance](performance.md)). The finite differences are always taken in float64, so a float32
+    network is checked against an accurate reference.
 
     Parameters
     ----------
@@ -233,13 +220,10 @@ def check_gradients(
     seed : int, default 0
         Seed of the random directions.
     threshold : float, optional
-        Pass/fail bound on the relative error; default by dtype from
-        ``THRESHOLDS`` (1e-7 for float64, 1e-5 for float32).
+        Pass/fail bound on the relative error; by default ``THRESHOLDS`` of the dtype (1e-7 float64, 1e-5 float32).
     gradient_fn : callable, optional
-        The backward pass under test, called as
-        ``gradient_fn(params, X, Y, lam, activation=..., loss=...)``; this
-        library's :func:`gradients` by default. Pass your own to check it
-        against this library's cost.
+        The backward pass under test, called as ``gradient_fn(params, X, Y, lam, activation=..., loss=...)``; this
+        library's :func:`gradients` by default. Pass your own to check it against this library's cost.
 
     Returns
     -------
@@ -253,14 +237,11 @@ def check_gradients(
 
     Notes
     -----
-    **The tiny-λ trap.** The penalty's gradient ``(λ/m)W`` is small next to
-    the data gradient when ``λ`` is small, so a backward pass that forgets it
-    can still pass: the error it causes is about ``‖(λ/m)W‖ / (2‖∂J/∂W‖)``,
-    below 1e-7 for small enough ``λ`` (on chapter 6's network, at ``λ = 1e-8``).
-    Check at ``λ = 0`` and at a large ``λ`` whose ``λ/m`` is not 1 (e.g.
-    ``λ = 10m``: at ``λ/m = 1`` a wrong power such as ``(λ/m)²W`` agrees), or
-    check the penalty alone with :func:`numerical_gradient` of
-    :func:`l2_penalty`. Chapter [6](06-checks.md) shows each planted bug caught.
+    **The tiny-λ trap.** The penalty's gradient ``(λ/m)W`` is small next to the data gradient when ``λ`` is small,
+    so a backward pass that forgets it can still pass: the error it causes, about ``‖(λ/m)W‖ / (2‖∂J/∂W‖)``, is below
+    1e-7 for small enough ``λ`` (``λ = 1e-8`` on chapter 6's network). Check at ``λ = 0`` and at a large ``λ`` whose
+    ``λ/m`` is not 1 (e.g. ``λ = 10m``: at ``λ/m = 1`` a wrong power such as ``(λ/m)²W`` agrees), or check the penalty
+    alone with :func:`numerical_gradient` of :func:`l2_penalty`. Chapter [6](06-checks.md) catches each planted bug.
 
     Examples
     --------
@@ -287,9 +268,7 @@ def check_gradients(
         # A malformed result must fail loudly here, not be compared (or broadcast) below.
         analytic = matching_layers("the result of gradient_fn", claimed, params)
     analytic = [Layer(np.asarray(dW, np.float64), np.asarray(db, np.float64)) for dW, db in analytic]
-    # The reference is computed in float64 whatever the network's dtype. Validated once
-    # above: the many cost evaluations below skip validation. Nothing below writes
-    # into these arrays, so float64 inputs are used as they are, not copied.
+    # Validated once, above; nothing below writes into these arrays, so float64 inputs are used as they are, not copied.
     reference = _Reference(
         [Layer(W.astype(np.float64, copy=False), b.astype(np.float64, copy=False)) for W, b in params],
         X.astype(np.float64, copy=False),
@@ -361,13 +340,11 @@ def _directional_check(
     params = reference.params
     (W1, b1), dW1 = params[0], analytic[0].W
     n = sum(W.size + b.size for W, b in params)
-    # The step is relative to the whole parameter vector, as the per-coordinate step is to
-    # one coordinate: a unit direction spreads h over all n components.
+    # h is relative to ‖θ‖ as numerical_gradient's step is to |x_i|; a unit direction spreads it over all n components.
     norm = np.sqrt(sum(float(np.vdot(array, array)) for layer in params for array in layer))  # ‖θ‖
     h = np.cbrt(np.finfo(np.float64).eps) * max(1.0, norm)
     size = h / np.sqrt(n)  # every component of a step S = h·v is ±size
-    # The first layer is linear in W^[1]: (W^[1] ± S^[1]) X = W^[1]X ± S^[1]X, so W^[1]X + b^[1]
-    # is computed once for all 2k evaluations.
+    # (W^[1] ± S^[1]) X = W^[1]X ± S^[1]X, so W^[1]X + b^[1] is computed once for all 2k evaluations.
     first = W1 @ reference.X
     first += b1
     # g·S, and W·S for the penalty, over every parameter after W^[1]: one matrix-vector product.
@@ -375,9 +352,8 @@ def _directional_check(
     penalty_scale = 2 * reference.lam / reference.X.shape[1]
     exact, estimated = [], []
     for _ in range(k):
-        # Independent random signs in every component. (A rank-one sign pattern on W^[1]
-        # would make S^[1]X cheaper, but it misses structured errors, such as a constant
-        # added to every dW^[1] entry, far more often: 41 seeds in 300 at k = 3, against 0.)
+        # Not a rank-one sign pattern on W^[1], which would make S^[1]X cheaper: it misses structured errors, such
+        # as a constant added to every dW^[1] entry, far more often (41 seeds in 300 at k = 3, against 0).
         step_W1 = size * _random_signs(rng, W1.size).reshape(W1.shape)
         after_W1 = size * _random_signs(rng, probes.shape[1])
         g_dot_step, weights_dot_step = probes @ after_W1
@@ -387,8 +363,8 @@ def _directional_check(
         shift = step_W1 @ reference.X
         shift += s1
         data_difference = _central_difference(reference, first, shift, rest_step)
-        # The penalty's difference is exact, λ/(2m)·(‖W + S‖² − ‖W − S‖²) = (2λ/m)·W·S, so it is
-        # added in closed form rather than as the difference of two rounded sums of squares.
+        # The penalty's difference is exact, λ/(2m)·(‖W + S‖² − ‖W − S‖²) = (2λ/m)·W·S: added in closed form
+        # rather than as the difference of two rounded sums of squares.
         exact.append(g_dot_step / h)
         estimated.append((data_difference + penalty_scale * weights_dot_step) / (2 * h))
     error = relative_error(exact, estimated)
@@ -398,11 +374,7 @@ def _directional_check(
 
 
 def _central_difference(reference: _Reference, first: np.ndarray, shift: np.ndarray, rest_step: list[Layer]) -> float:
-    """Return the data loss's ``J(θ + S) − J(θ − S)``.
-
-    ``first`` is ``W^[1]X + b^[1]``, ``shift`` is ``S^[1]X + s^[1]`` (overwritten)
-    and ``rest_step`` is the step of every layer after the first.
-    """
+    """Return the data loss's ``J(θ + S) − J(θ − S)`` from ``W^[1]X + b^[1]`` and ``S^[1]X + s^[1]`` (overwritten)."""
     rest = reference.params[1:]
     upper = reference.data_cost_from_first_layer(np.add(first, shift), _shifted(rest, rest_step, np.add))
     lower = reference.data_cost_from_first_layer(
@@ -419,8 +391,7 @@ def _shifted(params: list[Layer], step: list[Layer], op: np.ufunc) -> list[Layer
 def _random_signs(rng: np.random.Generator, n: int) -> np.ndarray:
     """Return ``n`` random signs ``±1.0`` (float64), one random bit each.
 
-    Random signs weigh every component of ``g·v`` equally, as a Gaussian
-    direction does on average, and cost a tenth as much to draw.
+    They weigh every component of ``g·v`` equally, as a Gaussian direction does on average, at a tenth of the cost.
     """
     signs = np.unpackbits(np.frombuffer(rng.bytes((n + 7) // 8), dtype=np.uint8), count=n).view(np.int8)
     signs *= -2

@@ -302,12 +302,21 @@ def unchecked_cost(
     return _data_cost(Z, Y, loss) + penalty
 
 
-def _forward_pass(params: list[Layer], X: np.ndarray, activation: str) -> tuple[list[np.ndarray], np.ndarray]:
-    """Return the inputs of every layer ``[A^[0], ..., A^[L-1]]`` and the output logits ``Z^[L]``."""
+def _forward_pass(
+    params: list[Layer], X: np.ndarray, activation: str, *, preactivations: list[np.ndarray] | None = None
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """Return the inputs of every layer ``[A^[0], ..., A^[L-1]]`` and the output logits ``Z^[L]``.
+
+    Each hidden ``Z^[l]`` becomes ``A^[l]`` in place; a caller that also needs the
+    ``Z^[l]`` (the metrics of chapters 4 and 5) passes a list as ``preactivations``,
+    and a copy of each is appended to it.
+    """
     activations = [X]
     for W, b in params[:-1]:
         Z = W @ activations[-1]
         Z += b
+        if preactivations is not None:
+            preactivations.append(Z.copy())
         activations.append(_activate_in_place(Z, activation))
     W, b = params[-1]
     Z = W @ activations[-1]

@@ -42,6 +42,7 @@ G = gradients(P, X, Y)
         (P[0], TypeError, r"^params must be a non-empty list of Layer\(W, b\), got Layer$"),
         (np.ones((2, 2)), TypeError, r"^params must be a non-empty list of Layer\(W, b\), got ndarray$"),
         ((layer for layer in P), TypeError, r"^params must be a non-empty list of Layer\(W, b\), got generator$"),
+        ("W, b", TypeError, r"^params must be a non-empty list of Layer\(W, b\), got str$"),
         ([Layer([[1.0] * 3] * 4, P[0].b), P[1]], TypeError, r"^params\[0\]\.W must be a numpy array, got list$"),
         (
             [P[0], Layer(P[1].W.astype(np.float32), P[1].b.astype(np.float32))],
@@ -67,6 +68,7 @@ def test_a_plain_pair_is_accepted_as_a_layer():
         (iter([P[0].W]), r"^weights must be a non-empty list of arrays, got list_iterator$"),
         (P[0].W, r"^weights must be a non-empty list of arrays, got ndarray$"),
         ([], r"^weights must be a non-empty list of arrays, got list$"),
+        ("W", r"^weights must be a non-empty list of arrays, got str$"),
         ([P[0].W, [[1.0]]], r"^weights\[1\] must be a numpy array, got list$"),
     ],
 )

@@ -26,6 +26,7 @@ from l2book.experiments import (
     lambda_sweep,
     linear_fit_r2,
     linear_fraction,
+    metrics,
     size_sweep,
     train,
     two_moons,
@@ -325,6 +326,20 @@ def test_measurements_leave_the_network_and_data_alone():
     evaluate(params, data, 0.3)
     assert all(np.array_equal(W, W0) and np.array_equal(b, b0) for (W, b), (W0, b0) in zip(params, before, strict=True))
     assert np.array_equal(data.X_test, X_before)
+
+
+def test_evaluate_runs_each_set_forward_once(monkeypatch):
+    forward_pass, inputs = metrics._forward_pass, []
+
+    def counted(params, X, activation, **options):
+        inputs.append(X)
+        return forward_pass(params, X, activation, **options)
+
+    monkeypatch.setattr(metrics, "_forward_pass", counted)
+    data = SMALL.data()
+    evaluate(train(SMALL, 0.3), data, 0.3)
+    assert [sum(X is each for X in inputs) for each in (data.X_train, data.X_test)] == [1, 1]
+    assert len(inputs) == 2
 
 
 # --- the critical λ ---------------------------------------------------------------------------------

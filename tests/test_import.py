@@ -1,5 +1,7 @@
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import l2book
 
@@ -40,3 +42,24 @@ def test_every_public_function_has_a_numpy_docstring_with_examples():
         assert "Examples\n" in doc or name == "GradientCheck", name
         if name not in {"Layer", "GradientCheck", "AdamState"}:  # classes document Attributes
             assert "Parameters\n" in doc and "Returns\n" in doc, name
+
+
+def test_every_module_imports_layer_from_its_home():
+    package = Path(l2book.__file__).parent
+    elsewhere = [
+        f"{path.relative_to(package)}: from {node.module}"
+        for path in sorted(package.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and "Layer" in {alias.name for alias in node.names}
+        if node.module != "l2book.layer"
+    ]
+    assert elsewhere == []
+
+
+def test_every_module_stays_under_450_lines():
+    package = Path(l2book.__file__).parent
+    lengths = {
+        str(path.relative_to(package)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in package.rglob("*.py")
+    }
+    assert {name: length for name, length in lengths.items() if length >= 450} == {}

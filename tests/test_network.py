@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from l2book import Layer, check_gradients, cost, forward, gradients, init_params, l2_penalty
+from l2book.network import _forward_pass
 from tests.helpers import random_problem
 
 
@@ -27,6 +28,19 @@ def test_forward_matches_hand_written_two_layer_net():
     relu = W2 @ np.maximum(W1 @ X + b1, 0) + b2
     np.testing.assert_allclose(forward(params, X, activation="relu", output="identity"), relu, rtol=1e-14)
 
+
+
+def test_the_forward_pass_keeps_copies_of_the_hidden_preactivations_when_asked():
+    params, X, _ = random_problem([3, 4, 2, 1], 5, seed=2)
+    (W1, b1), (W2, b2), _ = params
+    kept = []
+    activations, logits = _forward_pass(params, X, "relu", preactivations=kept)
+    Z1 = W1 @ X + b1
+    Z2 = W2 @ np.maximum(Z1, 0) + b2
+    assert len(kept) == 2 and np.array_equal(kept[0], Z1) and np.array_equal(kept[1], Z2)
+    # The activations are computed in place: the kept arrays must be copies made before that.
+    assert all(np.array_equal(A, np.maximum(Z, 0)) for A, Z in zip(activations[1:], kept, strict=True))
+    assert np.array_equal(logits, _forward_pass(params, X, "relu")[1])
 
 def test_cross_entropy_matches_the_textbook_formula():
     params, X, Y = random_problem([3, 4, 1], 6, seed=3)

@@ -1,9 +1,13 @@
+import ast
+from pathlib import Path
+
 import numpy as np
 import pytest
 import sympy as sp
 
 from l2book import gradients, relative_error
 from l2book import symbolic as S
+from l2book.symbolic import notation
 from l2book.symbolic.network import _flat_symbols, _flat_values
 from tests.helpers import random_problem
 
@@ -69,6 +73,24 @@ def test_adam_coupled_and_decoupled_updates_agree_only_without_adams_rescaling()
     assert sp.simplify(difference.subs(as_sgd)) == 0
     assert sp.simplify(difference) != 0
 
+
+def test_the_update_rules_share_the_notations_weight_and_data_gradient():
+    for derivation in (S.regularized_stationarity(), S.weight_decay_update(), *S.adam_updates()):
+        assert {notation.W, notation.dJ_dW} <= derivation.lhs.free_symbols | derivation.rhs.free_symbols
+    assert notation.tau in S.early_stopping_lambda().rhs.free_symbols
+
+
+def test_only_the_notation_module_defines_symbols_at_module_level():
+    makers = {"Symbol", "symbols"}
+    defined = [
+        f"{path.name}:{node.lineno}"
+        for path in sorted(Path(notation.__file__).parent.glob("*.py"))
+        if path.name != "notation.py"
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+        if isinstance(node.value.func, ast.Attribute) and node.value.func.attr in makers
+    ]
+    assert defined == []
 
 def test_scaled_cost_is_sum_of_losses_plus_half_lambda_penalty():
     derivation = S.scaled_regularized_cost()

@@ -1,13 +1,11 @@
 """The grader: run a reader's function beside the verified one, and name the mistake when one model explains it.
 
-On each problem of :func:`~l2book.exercises.problems.make_problems` the
-reader's function gets fresh copies of the arguments; on problems with
-``λ > 0`` it is called a second time with ``λ = 0``, which separates the
-data part of its answer from the penalty part. A mistake is named only when
-its model (:mod:`l2book.exercises.mistakes`) agrees with the reader's answer,
-array by array, on every problem where the model differs from the verified
-answer, and the reader agrees with the verified answer on every other problem
-and array. Otherwise the report says where the answer differs, and by how much.
+On each problem of :func:`~l2book.exercises.problems.make_problems` the reader's function gets
+fresh copies of the arguments; on problems with ``λ > 0`` it is called again with ``λ = 0``, which
+separates the data part of its answer from the penalty part. A mistake is named only when its model
+(:mod:`l2book.exercises.mistakes`) agrees with the reader's answer, array by array, on every
+problem where the model differs from the verified answer, and the reader agrees with the verified
+answer on every other problem and array. Otherwise the report says where, and by how much.
 """
 
 from __future__ import annotations
@@ -22,11 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from l2book._checks import Layer, count
+from l2book._checks import count
 from l2book.exercises.catalogue import EXERCISES, ROUNDING, Exercise
 from l2book.exercises.mistakes import MODELS, SECTION_OF, MistakeModel
 from l2book.exercises.problems import Problem, make_problems
 from l2book.gradcheck import check_gradients, relative_error
+from l2book.layer import Layer
 
 #: Two arrays agree when their relative error is at most this: float64 rounding in any order of operations.
 SAME = 1e-9

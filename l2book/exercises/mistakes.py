@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from l2book._checks import Layer
 from l2book.exercises.catalogue import BACKPROP, BIASES, DATA_LOSS, EXERCISES, SYMBOLS, Section
 from l2book.exercises.problems import Problem
+from l2book.layer import Layer
 from l2book.network import _forward_pass, _output_delta, cost, gradients
 from l2book.optim import weight_decay_step
 from l2book.penalty import l2_penalty, l2_penalty_grad

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from l2book._checks import Layer
+from l2book.layer import Layer
 from l2book.network import gradients, init_params
 
 #: (layer widths, m, λ, learning rate) of each problem: one and two hidden layers,

@@ -7,7 +7,8 @@ validates a network and a data set once and runs each set forward once.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -15,7 +16,7 @@ from l2book._checks import choice, float_array, layer_list, network_inputs, nonn
 from l2book.experiments.data import Dataset
 from l2book.experiments.records import SweepRecord
 from l2book.layer import Layer
-from l2book.network import ACTIVATIONS
+from l2book.network import ACTIVATIONS, _forward_pass
 
 LINEARITY_TOLERANCE = 0.05
 """In tanh's linear region ``tanh z`` is within this fraction of ``z``: ``1 − tanh(z)/z ≤ 0.05``."""
@@ -42,11 +43,6 @@ CONSTANT_SPREAD = 1e-8
 
 An affine fit is then exact (R² = 1). Below it the "variation" is floating-point rounding.
 """
-_HIDDEN_ACTIVATION: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "tanh": np.tanh,
-    "relu": lambda Z: np.maximum(Z, 0.0),
-    "linear": lambda Z: Z,
-}
 
 
 def accuracy(params: Sequence[Layer], X: np.ndarray, Y: np.ndarray, *, activation: str = "tanh") -> float:
@@ -80,7 +76,7 @@ def accuracy(params: Sequence[Layer], X: np.ndarray, Y: np.ndarray, *, activatio
     0.6666666666666666
     """
     params, X = _checked_network(params, X, activation)
-    logits = _layer_outputs(params, X, activation)[1]
+    logits = _forward_pass(params, X, activation)[1]
     return _accuracy(logits, _checked_labels("Y", Y, logits.shape))
 
 
@@ -139,7 +135,7 @@ def hidden_preactivations(params: Sequence[Layer], X: np.ndarray, *, activation:
     [array([[1., 3.]])]
     """
     params, X = _checked_network(params, X, activation)
-    return _layer_outputs(params, X, activation)[0]
+    return _layer_pass(params, X, activation).preactivations
 
 
 def linear_fraction(
@@ -181,7 +177,7 @@ def linear_fraction(
     """
     bound = positive("bound", bound)
     params, X = _checked_network(params, X, activation)
-    return _linear_fraction(_layer_outputs(params, X, activation)[0], bound)
+    return _linear_fraction(_layer_pass(params, X, activation).preactivations, bound)
 
 
 def linear_fit_r2(params: Sequence[Layer], X: np.ndarray, *, activation: str = "tanh") -> float:
@@ -226,7 +222,7 @@ def linear_fit_r2(params: Sequence[Layer], X: np.ndarray, *, activation: str = "
     1.0
     """
     params, X = _checked_network(params, X, activation)
-    return _linear_fit_r2(_layer_outputs(params, X, activation)[1], X)
+    return _linear_fit_r2(_forward_pass(params, X, activation)[1], X)
 
 
 def active_units(
@@ -267,7 +263,7 @@ def active_units(
     """
     threshold = positive("threshold", threshold)
     params, X = _checked_network(params, X, activation)
-    return _active_units(_layer_outputs(params, X, activation)[0], activation, threshold)
+    return _active_units(_forward_pass(params, X, activation)[0][1:], threshold)
 
 
 def evaluate(params: Sequence[Layer], data: Dataset, lam: float, *, activation: str = "tanh") -> SweepRecord:
@@ -304,19 +300,19 @@ def evaluate(params: Sequence[Layer], data: Dataset, lam: float, *, activation: 
     if not isinstance(data, Dataset):
         raise TypeError(f"data must be a Dataset, e.g. Setup().data(), got {type(data).__name__}")
     params, X_test = _checked_network(params, data.X_test, activation, name="data.X_test")
-    _checked_labels("data.Y_test", data.Y_test, (params[-1].W.shape[0], X_test.shape[1]))
+    Y_test = _checked_labels("data.Y_test", data.Y_test, (params[-1].W.shape[0], X_test.shape[1]))
     X_train = network_inputs("data.X_train", data.X_train, params)
-    _checked_labels("data.Y_train", data.Y_train, (params[-1].W.shape[0], X_train.shape[1]))
-    train_accuracy, test_accuracy = unchecked_accuracies(params, data, activation)
-    hidden, logits = _layer_outputs(params, X_test, activation)
+    Y_train = _checked_labels("data.Y_train", data.Y_train, (params[-1].W.shape[0], X_train.shape[1]))
+    # One forward pass per set: the test set's gives every measurement, not only the accuracy.
+    test = _layer_pass(params, X_test, activation)
     return SweepRecord(
         lam=lam,
-        train_accuracy=train_accuracy,
-        test_accuracy=test_accuracy,
+        train_accuracy=_accuracy(_forward_pass(params, X_train, activation)[1], Y_train),
+        test_accuracy=_accuracy(test.logits, Y_test),
         weight_norm=_weight_norm(params),
-        linear_fraction=_linear_fraction(hidden, LINEAR_BOUND),
-        linear_fit_r2=_linear_fit_r2(logits, X_test),
-        active_units=_active_units(hidden, activation, ACTIVE_STD),
+        linear_fraction=_linear_fraction(test.preactivations, LINEAR_BOUND),
+        linear_fit_r2=_linear_fit_r2(test.logits, X_test),
+        active_units=_active_units(test.outputs, ACTIVE_STD),
         hidden_units=sum(W.shape[0] for W, _ in params[:-1]),
     )
 
@@ -324,7 +320,7 @@ def evaluate(params: Sequence[Layer], data: Dataset, lam: float, *, activation: 
 def unchecked_accuracies(params: Sequence[Layer], data: Dataset, activation: str) -> tuple[float, float]:
     """Return the training and test accuracy of a network, trusting that it fits ``data``."""
     return tuple(
-        _accuracy(_layer_outputs(params, X, activation)[1], Y)
+        _accuracy(_forward_pass(params, X, activation)[1], Y)
         for X, Y in ((data.X_train, data.Y_train), (data.X_test, data.Y_test))
     )
 
@@ -346,16 +342,19 @@ def _checked_labels(name: str, Y: np.ndarray, shape: tuple[int, int]) -> np.ndar
     return Y
 
 
-def _layer_outputs(params: Sequence[Layer], X: np.ndarray, activation: str) -> tuple[list[np.ndarray], np.ndarray]:
-    """Return every hidden layer's ``Z^[l] = W^[l] A^[l-1] + b^[l]`` and the output logits ``Z^[L]``: one forward pass."""
-    activate = _HIDDEN_ACTIVATION[activation]
-    A, hidden = X, []
-    for W, b in params[:-1]:
-        Z = W @ A + b
-        hidden.append(Z)
-        A = activate(Z)
-    W, b = params[-1]
-    return hidden, W @ A + b
+class _LayerPass(NamedTuple):
+    """What one forward pass over some inputs shows the measurements."""
+
+    preactivations: list[np.ndarray]  # every hidden layer's Z^[l] = W^[l] A^[l-1] + b^[l]
+    outputs: list[np.ndarray]  # every hidden layer's A^[l] = g(Z^[l])
+    logits: np.ndarray  # the output layer's Z^[L]
+
+
+def _layer_pass(params: Sequence[Layer], X: np.ndarray, activation: str) -> _LayerPass:
+    """Run ``X`` through the network once, keeping each hidden layer's pre-activation beside its output."""
+    preactivations: list[np.ndarray] = []
+    activations, logits = _forward_pass(params, X, activation, preactivations=preactivations)
+    return _LayerPass(preactivations, activations[1:], logits)
 
 
 def _accuracy(logits: np.ndarray, Y: np.ndarray) -> float:
@@ -387,7 +386,6 @@ def _linear_fit_r2(logits: np.ndarray, X: np.ndarray) -> float:
     return 1.0 - float(np.vdot(residual, residual)) / float(np.vdot(centred, centred))
 
 
-def _active_units(hidden: list[np.ndarray], activation: str, threshold: float) -> int:
-    """Return how many hidden units' outputs have a standard deviation above ``threshold``."""
-    activate = _HIDDEN_ACTIVATION[activation]
-    return sum(int(np.count_nonzero(activate(Z).std(axis=1) > threshold)) for Z in hidden)
+def _active_units(outputs: list[np.ndarray], threshold: float) -> int:
+    """Return how many hidden units' outputs ``A^[l]`` have a standard deviation above ``threshold``."""
+    return sum(int(np.count_nonzero(A.std(axis=1) > threshold)) for A in outputs)

@@ -14,11 +14,8 @@ import numpy as np
 import sympy as sp
 
 from l2book.symbolic import notation
-from l2book.symbolic.notation import Derivation, alpha, lam, m
+from l2book.symbolic.notation import Derivation, alpha, lam, m, tau
 from l2book.symbolic.registry import confirm, formula, is_zero
-
-#: ``τ``, a number of gradient steps.
-tau = sp.Symbol("tau", integer=True, positive=True)
 
 
 @formula("ridge_gradient")

@@ -6,7 +6,7 @@ from typing import Any
 
 import sympy as sp
 
-from l2book.symbolic.notation import Derivation, Minimum, alpha, lam, m, squared_weight_norms, z
+from l2book.symbolic.notation import Derivation, Minimum, W, alpha, dJ_dW, lam, m, squared_weight_norms, z
 from l2book.symbolic.registry import confirm, formula, is_zero
 
 
@@ -37,9 +37,9 @@ def penalty_gradient(rows: Any = None, cols: Any = None) -> Derivation:
     (lambda/m)*W
     """
     n, k = sp.symbols("n k", integer=True, positive=True)
-    W = sp.MatrixSymbol("W", n if rows is None else rows, k if cols is None else cols)
-    penalty = lam / (2 * m) * sp.Trace(W.T * W)
-    return Derivation(sp.Derivative(penalty, W), penalty.diff(W))
+    W_matrix = sp.MatrixSymbol("W", n if rows is None else rows, k if cols is None else cols)
+    penalty = lam / (2 * m) * sp.Trace(W_matrix.T * W_matrix)
+    return Derivation(sp.Derivative(penalty, W_matrix), penalty.diff(W_matrix))
 
 
 @formula("regularized_stationarity")
@@ -55,10 +55,9 @@ def regularized_stationarity() -> Derivation:
     >>> print(regularized_stationarity().latex)
     \frac{\partial{}J}{\partial{}W} = - \frac{W \lambda}{m}
     """
-    W, dJ = sp.symbols(r"W \frac{\partial{}J}{\partial{}W}")
     penalty_term = penalty_gradient(1, 1).rhs[0, 0].subs(sp.MatrixSymbol("W", 1, 1)[0, 0], W)
-    (solution,) = sp.solve(sp.Eq(dJ + penalty_term, 0), dJ)
-    return Derivation(dJ, solution)
+    (solution,) = sp.solve(sp.Eq(dJ_dW + penalty_term, 0), dJ_dW)
+    return Derivation(dJ_dW, solution)
 
 
 @formula("weight_decay_update")
@@ -72,11 +71,10 @@ def weight_decay_update() -> Derivation:
     >>> print(weight_decay_update().latex)
     W - \alpha \left(\frac{\partial{}J}{\partial{}W} + \frac{\lambda W}{m}\right) = \left(1 - \frac{\alpha \lambda}{m}\right) W - \alpha \frac{\partial{}J}{\partial{}W}
     """
-    W, dW = sp.symbols(r"W \frac{\partial{}J}{\partial{}W}")
-    collected = sp.collect(sp.expand(W - alpha * (dW + lam / m * W)), W)
+    collected = sp.collect(sp.expand(W - alpha * (dJ_dW + lam / m * W)), W)
     # Unevaluated atoms only fix the display order, (1 − αλ/m) W − α ∂J/∂W;
     # the displayed form must still equal what SymPy collected.
-    shown_W, shown_dW = sp.UnevaluatedExpr(W), sp.UnevaluatedExpr(dW)
+    shown_W, shown_dW = sp.UnevaluatedExpr(W), sp.UnevaluatedExpr(dJ_dW)
     step = sp.Add(shown_W, -alpha * sp.Add(shown_dW, lam / m * shown_W, evaluate=False), evaluate=False)
     decayed = (1 - alpha * lam / m) * shown_W - alpha * shown_dW
     claim = "the weight-decay form matches the collected gradient step"
@@ -92,8 +90,7 @@ def weight_decay_identity() -> sp.Expr:
     >>> weight_decay_identity()
     0
     """
-    W, dW = sp.symbols("W dW")
-    return sp.simplify(W - alpha * (dW + lam / m * W) - ((1 - alpha * lam / m) * W - alpha * dW))
+    return sp.simplify(W - alpha * (dJ_dW + lam / m * W) - ((1 - alpha * lam / m) * W - alpha * dJ_dW))
 
 
 @formula("tanh_taylor")
@@ -199,15 +196,15 @@ def adam_updates() -> tuple[Derivation, Derivation]:
     >>> print(coupled.relation, decoupled.relation)
     \leftarrow \leftarrow
     """
-    W, dJ, epsilon = sp.symbols(r"W \frac{\partial{}J}{\partial{}W} epsilon", positive=True)
+    epsilon = sp.Symbol("epsilon", positive=True)
     mean, mean_square = sp.Function(r"\hat{g}"), sp.Function(r"\hat{v}")
 
     def adam(gradient: sp.Expr) -> sp.Expr:
         return alpha * mean(gradient) / (sp.sqrt(mean_square(gradient)) + epsilon)
 
-    regularized = dJ + lam / m * W
+    regularized = dJ_dW + lam / m * W
     coupled = W - adam(regularized)
-    decoupled = sp.Add((1 - alpha * lam / m) * sp.UnevaluatedExpr(W), -adam(dJ), evaluate=False)
+    decoupled = sp.Add((1 - alpha * lam / m) * sp.UnevaluatedExpr(W), -adam(dJ_dW), evaluate=False)
     as_sgd = {mean: sp.Lambda(z, z), mean_square: sp.Lambda(z, 1), epsilon: 0}
     difference = coupled - decoupled.doit()
     confirm(is_zero(sp.simplify(difference.subs(as_sgd))), "coupled and decoupled decay coincide under plain gradient descent")

@@ -12,6 +12,10 @@ import sympy as sp
 lam, m, alpha = sp.symbols("lambda m alpha", positive=True)
 #: ``z``, a pre-activation.
 z = sp.Symbol("z", real=True)
+#: ``W`` and ``∂J/∂W``, a weight and the data part of its gradient, as scalars: an update acts on each entry alike.
+W, dJ_dW = sp.symbols(r"W \frac{\partial{}J}{\partial{}W}")
+#: ``τ``, a number of gradient steps.
+tau = sp.Symbol("tau", integer=True, positive=True)
 
 
 class Minimum(sp.Function):
