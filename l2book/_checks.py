@@ -102,7 +102,7 @@ def widths(name: str, value: Any) -> tuple[int, ...]:
 
 def weight_list(name: str, weights: Any) -> list[np.ndarray]:
     """Validate a non-empty sequence of weight arrays of one dtype."""
-    weights = nonempty_sequence(name, weights, "arrays", message=LIST_MESSAGE)
+    weights = nonempty_sequence(name, weights, "arrays", refused=(Layer,), message=LIST_MESSAGE)
     arrays = []
     for index, array in enumerate(weights):
         if isinstance(array, Layer):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from l2book import l2_penalty, l2_penalty_grad, numerical_gradient
+from l2book import Layer, l2_penalty, l2_penalty_grad, numerical_gradient
 
 
 def test_penalty_is_lambda_over_2m_times_sum_of_squared_frobenius_norms():
@@ -53,6 +53,8 @@ def test_inputs_are_not_modified():
         ([np.ones((2, 2))], 0.1, 2.5, TypeError, "m must be an integer"),
         ([], 0.1, 1, TypeError, "weights must be a non-empty list"),
         (np.ones((2, 2)), 0.1, 1, TypeError, "weights must be a non-empty list"),
+        # A Layer is a pair of arrays, but its b is no weight matrix: penalizing it would be silently wrong.
+        (Layer(np.ones((2, 2)), np.ones((2, 1))), 0.1, 1, TypeError, "weights must be a non-empty list of arrays, got Layer$"),
         ([np.array([[np.inf]])], 0.1, 1, ValueError, r"weights\[0\] must contain only finite"),
         ([np.ones((2, 2), dtype=int)], 0.1, 1, TypeError, r"weights\[0\] must have dtype float32 or float64"),
         ([np.ones((0, 2))], 0.1, 1, ValueError, r"weights\[0\] must not be empty"),
