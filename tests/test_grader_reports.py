@@ -322,7 +322,7 @@ def _in_dtype(dtype, answer):
 def test_a_right_answer_in_float32_is_told_it_is_rounding_not_a_wrong_formula(exercise, dtype, where):
     report = check(exercise, _in_dtype(dtype, VECTORIZED[exercise]))
     name = np.dtype(dtype).name
-    assert (report.passed, report.mistake) == (False, None)
+    assert (report.exercise, report.passed, report.mistake) == (exercise, False, None)
     assert report.message.startswith(f"{exercise} returned {name} numbers, but the problems are float64: it "
                                      f"differs from {EXERCISES[exercise].verified} by a"), report.message
     assert where in report.message
@@ -330,6 +330,17 @@ def test_a_right_answer_in_float32_is_told_it_is_rounding_not_a_wrong_formula(ex
                                    f"check again; {ROUNDING}")
     for misleading in ("penalty part", "penalty itself", "data part", "finite differences", "catalogue"):
         assert misleading not in report.message
+
+
+def test_plain_python_numbers_are_float64_and_pass():
+    def l2_penalty_as_float(weights, lam, m):
+        return float(l2_penalty(weights, lam, m))
+
+    def backward_as_nested_lists(params, X, Y, lam):
+        return [(dW.tolist(), db.tolist()) for dW, db in gradients(params, X, Y, lam)]
+
+    assert check("l2_penalty", l2_penalty_as_float).passed
+    assert check("backward", backward_as_nested_lists).passed
 
 
 def test_float32_in_one_array_only_is_found():

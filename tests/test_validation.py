@@ -78,7 +78,7 @@ def test_forward_rejects_bad_input(kwargs, error, message):
         ([3, 0, 1], {}, ValueError, r"layer_dims\[1\] must be >= 1"),
         # The same check, and the same error, as Setup(hidden=...): a width that is not an integer is a TypeError.
         ([3, 2.5, 1], {}, TypeError, r"layer_dims\[1\] must be an integer"),
-        ("31", {}, TypeError, "layer_dims must be a non-empty sequence of layer widths"),
+        ("31", {}, TypeError, "layer_dims must be a non-empty sequence of layer widths, got '31'$"),
         ([], {}, TypeError, "layer_dims must be a non-empty sequence of layer widths"),
         ([3, 1], {"dtype": np.int32}, TypeError, "dtype must be float32 or float64"),
     ],
