@@ -250,31 +250,31 @@ def test_finite_differences_name_every_array_they_disagree_with():
                      r"\d\.\de-\d\d\), most at db\^\[2\]\[0, 0\]; the penalty part is right", message), message
 
 
-def test_a_transposed_array_among_other_errors_is_described_by_its_shape():
-    def transposed_and_off(grads, lam):
-        grads[0] = Layer(grads[0].W.T, grads[0].b)
-        grads[1] = Layer(grads[1].W, grads[1].b * 3)
+def _transposed_and_off(grads, lam):
+    grads[0] = Layer(grads[0].W.T, grads[0].b)
+    grads[1] = Layer(grads[1].W, grads[1].b * 3)
 
-    report = check("backward", _gradients_with(transposed_and_off))
+
+def _nan_in_last_layer(grads, lam):
+    W = grads[-1].W.copy()
+    W[0, 0] = np.nan
+    grads[-1] = Layer(W, grads[-1].b)
+
+
+# An array the finite differences cannot compare (another shape, a NaN) is described as what it is.
+@pytest.mark.parametrize(
+    ("change", "start"),
+    [
+        (_transposed_and_off, "largest in dW^[1], it has shape (3, 4), the shape of its transpose on problem 1"),
+        (_nan_in_last_layer, "largest in dW^[2], it holds NaN or inf on problem 1"),
+    ],
+)
+def test_an_array_of_another_shape_or_with_a_nan_is_described_without_finite_differences(change, start):
+    report = check("backward", _gradients_with(change))
     assert report.mistake is None
     assert report.message.startswith(
-        "differs from l2book.gradients: largest in dW^[1], it has shape (3, 4), the shape of its transpose on "
-        "problem 1 (layers 3-4-1, m = 5, λ = 0.7); both the data part and the penalty part differ;"
-    ), report.message
-    assert "finite differences" not in report.message
-
-
-def test_a_nan_is_reported_as_such_without_finite_differences():
-    def nan_in_last_layer(grads, lam):
-        W = grads[-1].W.copy()
-        W[0, 0] = np.nan
-        grads[-1] = Layer(W, grads[-1].b)
-
-    report = check("backward", _gradients_with(nan_in_last_layer))
-    assert report.mistake is None
-    assert report.message.startswith(
-        "differs from l2book.gradients: largest in dW^[2], it holds NaN or inf on problem 1 (layers 3-4-1, m = 5, "
-        "λ = 0.7); both the data part and the penalty part differ;"
+        f"differs from l2book.gradients: {start} (layers 3-4-1, m = 5, λ = 0.7); both the data part and the "
+        "penalty part differ;"
     ), report.message
     assert "finite differences" not in report.message
 
