@@ -1,11 +1,12 @@
 # Two entry points that set up a fresh machine themselves:
-#   make book   install the docs extra into .venv, then build and serve the book on http://127.0.0.1:8000
+#   make book   install the docs extra into .venv, then build and serve the book on http://127.0.0.1:8000,
+#               rebuilding on every edit (tools/book.py; it skips the build when nothing it reads changed)
 #   make test   install the test extra into .venv (and Debian's Chromium for the browser test), run every test
 # (both install a font with Chinese glyphs for the Chinese edition's figures when the machine has none)
 # and three more:
 #   make torch        add PyTorch's CPU build to .venv: the cross-checks in tests/test_crosscheck_torch.py
 #   make test-lowest  the tests (but PyTorch's) in .venv-lowest, at the lowest versions pyproject.toml allows
-#   make site         build the static site into site/
+#   make site         build the static site into site/ (unless nothing it is built from changed)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -25,10 +26,10 @@ PYTEST_ARGS ?=
 .PHONY: book site test torch test-lowest chromium chinese-font
 
 book: $(VENV)/.docs-installed chinese-font
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+	$(BIN)/python tools/book.py serve --address 127.0.0.1:8000
 
 site: $(VENV)/.docs-installed chinese-font
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	$(BIN)/python tools/book.py build
 
 test: $(VENV)/.test-installed chromium chinese-font
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
