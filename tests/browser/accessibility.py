@@ -17,6 +17,8 @@ FAILING_IMPACTS = ("serious", "critical")
 OPEN_EVERY_DETAILS_JS = "() => document.querySelectorAll('details').forEach((details) => { details.open = true; })"
 # The rules whose verdict depends on the colours, the only ones a second colour scheme can change.
 COLOUR_RULES = ("color-contrast", "link-in-text-block")
+# mkdocs.yml's second palette, and the id Material gives its input (the toggle's label points at it).
+DARK_PALETTE, DARK_PALETTE_INPUT = "slate", "__palette_1"
 RUN_AXE_JS = """async (rules) => (await axe.run(document, {
   resultTypes: ["violations"], ...(rules ? {runOnly: {type: "rule", values: rules}} : {}),
 })).violations"""
@@ -43,7 +45,8 @@ def axe_violations(page: Page, rules: tuple[str, ...] | None = None) -> list[Vio
     """
     page.evaluate(OPEN_EVERY_DETAILS_JS)
     # Injected as the file's text, not loaded by URL: axe is part of the test, not of the site.
-    page.add_script_tag(path=AXE_JS)
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=AXE_JS)
     path = page.evaluate("location.pathname")
     return [
         Violation(
@@ -56,6 +59,20 @@ def axe_violations(page: Page, rules: tuple[str, ...] | None = None) -> list[Vio
         for rule in page.evaluate(RUN_AXE_JS, list(rules) if rules else None)
         for node in rule["nodes"]
     ]
+
+
+def switch_to_dark_palette(page: Page) -> None:
+    """Switch the page to Material's dark palette with the header's toggle, as a reader would.
+
+    The palette's colours are set by the ``data-md-color-scheme`` attribute; the wait
+    for running animations keeps axe from reading a colour half-way through a transition.
+    """
+    page.locator(f'label[for="{DARK_PALETTE_INPUT}"]').click()
+    page.wait_for_function(
+        """(scheme) => document.body.getAttribute("data-md-color-scheme") === scheme
+          && document.getAnimations().every((animation) => animation.playState !== "running")""",
+        arg=DARK_PALETTE,
+    )
 
 
 def serious(violations: list[Violation]) -> list[Violation]:
