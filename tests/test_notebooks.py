@@ -21,6 +21,7 @@ from nbclient import NotebookClient
 from traitlets.config import Config
 
 from l2book.exercises import EXERCISES
+from l2book.experiments.cache import CACHE_ENV
 from tests.editions import without_comments
 from l2book.notebooks import (
     HIDDEN_NOTE,
@@ -263,25 +264,39 @@ def test_the_chinese_exercises_section_comes_last():
 # --- The site: one notebook per chapter, linked from the page --------------------------------------
 
 
-def test_the_hook_publishes_the_notebook_and_links_it(tmp_path, monkeypatch):
-    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
-    monkeypatch.setenv("GITHUB_REPOSITORY", "someone/l2book")
-    docs = tmp_path / "docs"
-    docs.mkdir()
+def build_one_chapter(root: Path, example: str = "1 + 1") -> Path:
+    """Build a site of a home page and one chapter with ``>>> example``, with the notebook hook; return the notebook."""
+    docs = root / "docs"
+    docs.mkdir(exist_ok=True)
     (docs / "index.md").write_text("# Home\n", encoding="utf-8")
-    (docs / "01-one.md").write_text("# 1. One\n\n```python\n>>> 1 + 1\n2\n\n```\n", encoding="utf-8")
-    (tmp_path / "mkdocs.yml").write_text(
+    (docs / "01-one.md").write_text(f"# 1. One\n\n```python\n>>> {example}\n2\n\n```\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
         f"site_name: hook test\nsite_url: {SITE}\nhooks: [{HOOK_FILE}]\nmarkdown_extensions: [attr_list]\n"
         "validation: {unrecognized_links: warn}\n",
         encoding="utf-8",
     )
-    build(load_config(str(tmp_path / "mkdocs.yml"), strict=True, site_dir=str(tmp_path / "site")))
-    notebook = nbformat.read(tmp_path / "site" / notebook_path("01-one.md"), as_version=4)
+    build(load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / "site")))
+    return root / "site" / notebook_path("01-one.md")
+
+
+def test_the_hook_publishes_the_notebook_and_links_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "someone/l2book")
+    notebook = nbformat.read(build_one_chapter(tmp_path), as_version=4)
     assert [cell.source for cell in example_cells(notebook)] == ["1 + 1"]
     assert "'l2book': 'l2book @ git+https://github.com/someone/l2book'" in notebook.cells[1].source
     html = (tmp_path / "site" / "01-one" / "index.html").read_text(encoding="utf-8")
     assert '<a class="md-button" download="01-one.ipynb" href="../notebooks/01-one.ipynb">' in html
     assert not (tmp_path / "site" / "notebooks" / "index.ipynb").exists()
+
+
+def test_a_rebuild_takes_the_notebook_from_the_disk_cache_until_the_page_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    first = build_one_chapter(tmp_path).read_bytes()
+    # nbformat gives each new cell a random id: only a notebook read back from the cache is the same file.
+    assert build_one_chapter(tmp_path).read_bytes() == first
+    edited = nbformat.reads(build_one_chapter(tmp_path, example="1 + 2").read_text(encoding="utf-8"), as_version=4)
+    assert [cell.source for cell in example_cells(edited)] == ["1 + 2"]
 
 
 def test_the_book_links_a_notebook_from_every_chapter(served_site):

@@ -17,6 +17,7 @@ import types
 from pathlib import Path
 
 import pytest
+import jinja2
 import sympy as sp
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -24,18 +25,19 @@ from mkdocs.exceptions import Abort, PluginError
 
 import l2book
 from l2book import symbolic
+from l2book.experiments.cache import CACHE_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 HOOKS_FILE = ROOT / "docs" / "hooks" / "book_hooks.py"
 MATHJAX = ROOT / "docs" / "assets" / "mathjax"
 
 
-def load_hooks() -> types.ModuleType:
-    """Import docs/hooks/book_hooks.py the way MkDocs does: from its path, as a fresh module, its folder on the path."""
-    spec = importlib.util.spec_from_file_location("book_hooks_under_test", HOOKS_FILE)
+def load_hooks(path: Path = HOOKS_FILE) -> types.ModuleType:
+    """Import a file of docs/hooks the way MkDocs does: from its path, as a fresh module, its folder on the path."""
+    spec = importlib.util.spec_from_file_location(f"{path.stem}_under_test", path)
     module = importlib.util.module_from_spec(spec)
     saved = sys.path.copy()
-    sys.path.insert(0, str(HOOKS_FILE.parent))  # it imports edition_hooks, beside it
+    sys.path.insert(0, str(path.parent))  # book_hooks imports edition_hooks, beside it
     try:
         spec.loader.exec_module(module)
     finally:
@@ -123,6 +125,17 @@ def test_build_machinery_is_not_published(served_site):
     site_dir, _ = served_site
     assert not (site_dir / "hooks").exists()
     assert not list(site_dir.rglob("*.py"))
+
+
+def test_the_theme_templates_are_compiled_into_the_disk_cache_unless_it_is_off(tmp_path, monkeypatch):
+    template_cache = load_hooks(HOOKS_FILE.parent / "template_cache_hooks.py")
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    env = template_cache.on_env(jinja2.Environment(loader=jinja2.DictLoader({"main.html": "{{ 6 * 7 }}"})),
+                                config=None, files=None)
+    assert env.get_template("main.html").render() == "42"
+    assert len(list((tmp_path / "jinja").glob("__jinja2_*.cache"))) == 1
+    monkeypatch.setenv(CACHE_ENV, "off")
+    assert template_cache.on_env(jinja2.Environment(), config=None, files=None).bytecode_cache is None
 
 
 def test_vendored_mathjax_is_the_version_its_source_note_names():

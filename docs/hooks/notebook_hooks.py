@@ -19,6 +19,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from l2book.experiments.cache import through_disk_cache
 from l2book.notebooks import chapter_number, notebook_path, page_notebook, repository_url, with_download_link
 
 
@@ -37,7 +38,14 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     if chapter_number(source) is None:
         return markdown
     url = repository_url(config.repo_url, os.environ)
-    notebook = page_notebook(markdown, page=source, site_url=config.site_url,
-                             install=f"l2book @ git+{url}" if url else None)
+    install = f"l2book @ git+{url}" if url else None
+    # Making a notebook validates each cell against nbformat's schema, about a tenth of a build: the
+    # same Markdown and code make the same notebook, so it comes from the disk cache when they match.
+    notebook = through_disk_cache(
+        lambda: page_notebook(markdown, page=source, site_url=config.site_url, install=install),
+        key=("notebook", source, markdown, config.site_url, install),
+        depends_on=("l2book.notebooks",),
+        libraries=("nbformat",),
+    )
     files.get_file_from_path(notebook_path(source)).content_string = nbformat.writes(notebook)
     return with_download_link(markdown, source)
