@@ -3,12 +3,14 @@
 import ast
 import importlib.util
 import re
+import shutil
+import subprocess
 import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -80,65 +82,118 @@ def test_fingerprint_ignores_bytecode_other_files_and_other_variables(sources):
 
 
 class FakeBuild:
-    """Stands in for `mkdocs build`: writes the site's front page, or fails when told to."""
+    """Stands in for `mkdocs build`: writes a front page, or half a site and fails, or edits a page meanwhile."""
 
     def __init__(self) -> None:
         self.calls = 0
         self.fail = False
+        self.meanwhile: Callable[[], None] | None = None  # what happens while the build runs (once)
 
     def __call__(self, site: Path, environ: Mapping[str, str]) -> None:
         self.calls += 1
+        site.mkdir(parents=True)  # a fresh folder each time: the last build's leftovers are gone
+        if self.meanwhile is not None:
+            self.meanwhile()
+            self.meanwhile = None
         if self.fail:
-            raise RuntimeError("the build failed")
-        site.mkdir(parents=True, exist_ok=True)
+            (site / "half-written.html").write_text("", encoding="utf-8")
+            raise subprocess.CalledProcessError(1, ["mkdocs", "build"])
         (site / "index.html").write_text(f"build {self.calls} at {environ['SITE_URL']}", encoding="utf-8")
 
 
 @pytest.fixture
-def build_once(sources, monkeypatch):
-    """(fake build, a function running build_if_changed with it) on the ``sources`` repository."""
+def fake_build(sources, monkeypatch) -> FakeBuild:
+    """A fake build, and tools/book.py pointed at the ``sources`` repository."""
     monkeypatch.setattr(book, "installed_versions", lambda: VERSIONS)
+    monkeypatch.setattr(book, "ROOT", sources)
+    monkeypatch.setattr(book, "SITE", sources / "site")
+    monkeypatch.setattr(book, "FINGERPRINT", sources / "build" / "site-fingerprint")
     fake = FakeBuild()
-    record = sources / "build" / "site-fingerprint"
-    return fake, lambda: book.build_if_changed(sources, sources / "site", record, ENVIRON, fake)
+    monkeypatch.setattr(book, "mkdocs_build", fake)
+    return fake
 
 
-def test_the_book_is_built_again_only_after_a_source_changed(sources, build_once):
-    fake, build_if_changed = build_once
+def build_if_changed() -> bool:
+    return book.build_if_changed(book.ROOT, book.SITE, book.FINGERPRINT, ENVIRON, book.mkdocs_build)
+
+
+def front_page(sources: Path) -> str:
+    return (sources / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_book_is_built_again_only_after_a_source_changed(sources, fake_build):
     assert build_if_changed() is True
     assert build_if_changed() is False
-    assert fake.calls == 1
+    assert fake_build.calls == 1
     _edit(sources / "docs/index.md")
     assert build_if_changed() is True
-    assert (fake.calls, build_if_changed()) == (2, False)
+    assert (fake_build.calls, build_if_changed()) == (2, False)
+    assert front_page(sources).startswith("build 2")
 
 
-def test_a_failed_build_is_not_recorded_and_the_next_call_builds_again(sources, build_once):
-    fake, build_if_changed = build_once
+def test_a_failed_build_leaves_the_last_site_and_the_next_call_builds_again(sources, fake_build):
     build_if_changed()
     _edit(sources / "docs/index.md")
-    fake.fail = True
-    with pytest.raises(RuntimeError, match="the build failed"):
+    fake_build.fail = True
+    with pytest.raises(subprocess.CalledProcessError):
         build_if_changed()
-    assert not (sources / "build" / "site-fingerprint").exists()
-    fake.fail = False
+    assert front_page(sources).startswith("build 1")
+    assert not (sources / "site" / "half-written.html").exists()
+    fake_build.fail = False
     assert build_if_changed() is True
-    assert fake.calls == 3
+    assert front_page(sources).startswith("build 3")
+    assert sorted(path.name for path in (sources / "build").iterdir()) == ["site-fingerprint"]
 
 
-def test_a_deleted_site_is_built_again(sources, build_once):
-    fake, build_if_changed = build_once
+@pytest.mark.parametrize("other_command", [
+    lambda site: (site / "index.html").unlink(),
+    lambda site: shutil.rmtree(site),
+    lambda site: (site / "index.html").write_text("built by `mkdocs build` on another branch", encoding="utf-8"),
+], ids=["front page deleted", "site deleted", "site written by another build"])
+def test_a_site_another_command_changed_is_built_again(sources, fake_build, other_command):
     build_if_changed()
-    (sources / "site" / "index.html").unlink()
+    other_command(sources / "site")
     assert build_if_changed() is True
-    assert fake.calls == 2
+    assert front_page(sources).startswith("build 2")
 
 
-def test_the_build_is_told_the_address_it_is_served_at_unless_site_url_names_one():
-    assert book.build_environment("127.0.0.1:8001", {"HOME": "/root"}) == {
+def test_an_edit_saved_during_a_build_builds_again_before_the_book_is_served(sources, fake_build):
+    fake_build.meanwhile = lambda: _edit(sources / "docs/index.md")
+    book.build_until_current(book.ROOT, book.SITE, book.FINGERPRINT, ENVIRON, book.mkdocs_build)
+    assert fake_build.calls == 2
+    assert build_if_changed() is False
+
+
+def test_a_failed_build_exits_with_1_and_a_failed_rebuild_keeps_serving_the_last_site(sources, fake_build, caplog):
+    fake_build.fail = True
+    assert book.main(["build"]) == 1
+    assert "The build failed (exit status 1)" in caplog.text
+    fake_build.fail = False
+    assert book.main(["build"]) == 0
+    _edit(sources / "docs/index.md")
+    fake_build.fail = True
+    book.rebuild(ENVIRON)  # returns: the server goes on serving
+    assert front_page(sources).startswith("build 2")
+    assert "fix the error and save again" in caplog.text
+
+
+def test_served_the_site_is_built_for_the_address_it_is_served_at_and_built_only_for_site_url():
+    assert book.build_environment({"HOME": "/root"}, "127.0.0.1:8001") == {
         "SITE_URL": "http://127.0.0.1:8001/", "HOME": "/root"}
     published = {"SITE_URL": "https://example.org/l2book/"}
-    assert book.build_environment("127.0.0.1:8001", published) == published
+    assert book.build_environment(published, "127.0.0.1:8001") == {"SITE_URL": "http://127.0.0.1:8001/"}
+    assert book.build_environment(published, None) == published
+    assert book.build_environment({}, None) == {"SITE_URL": "http://127.0.0.1:8000/"}
+
+
+def test_every_folder_mkdocs_yml_builds_from_is_fingerprinted_and_watched():
+    """The hooks, the theme overrides, the griffe extension and the docs folder lie under SOURCES."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    named = re.findall(r"^\s+- (docs/\S+)$", config, flags=re.MULTILINE)  # hooks
+    named += re.findall(r"custom_dir: (\S+)", config) + re.findall(r"\$config_dir/(\S+)", config)
+    assert len(named) >= 5 and "docs_dir" not in config  # MkDocs' default docs_dir, docs/
+    assert all((ROOT / path).exists() and Path(path).parts[0] in book.SOURCES for path in named), named
+    assert set(book.WATCHED) == set(book.SOURCES) - {"pyproject.toml"}
 
 
 class RecordingEnviron(dict):

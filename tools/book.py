@@ -3,17 +3,18 @@
 ``make book`` runs ``python tools/book.py serve`` and ``make site`` runs
 ``python tools/book.py build``. ``mkdocs serve`` rebuilds both editions before it
 serves anything, about 17 s on one core even when nothing changed. This script
-builds into ``site/`` only when the fingerprint of the build's inputs differs from
-the one recorded after the last successful build (in ``build/site-fingerprint``),
-so a second ``make book`` serves at once. It then serves ``site/`` with MkDocs'
-own live-reload server, and watches the pages, ``mkdocs.yml`` and the library
-(whose code makes the book's formulas, figures and API page): an edit rebuilds,
-and the open pages reload.
+builds only when the fingerprint of the build's inputs differs from the one
+recorded after the last successful build (in ``build/site-fingerprint``, with the
+identity of the ``site/index.html`` that build wrote, so a site another command
+wrote since is built again), so a second ``make book`` serves at once. It then
+serves ``site/`` with MkDocs' own live-reload server, and watches the pages,
+``mkdocs.yml`` and the library (whose code makes the book's formulas, figures
+and API page): an edit rebuilds, and the open pages reload.
 
 Each build is a fresh ``mkdocs build --strict`` process, so it imports the
 library as it is now (an ``mkdocs serve`` process keeps the ``l2book`` it first
-imported), and it writes no bytecode into the watched folders, which would set
-off another rebuild.
+imported). It builds into ``build/site-next`` and replaces ``site/`` only when it
+succeeds: a failed build leaves the last good site served.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ import hashlib
 import importlib.metadata
 import logging
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "site"
@@ -72,8 +73,12 @@ def fingerprint(root: Path, environ: Mapping[str, str], versions: list[str]) -> 
     """
     digest = hashlib.sha256()
     for path in source_files(root):
-        digest.update(f"\0file {path.relative_to(root).as_posix()} {path.stat().st_size}\0".encode())  # framed by name and size
-        digest.update(path.read_bytes())
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:  # deleted since it was listed: an editor's temporary file
+            continue
+        digest.update(f"\0file {path.relative_to(root).as_posix()} {len(data)}\0".encode())  # framed by name and size
+        digest.update(data)
     for name in BUILD_ENVIRONMENT:
         digest.update(f"\0env {name}={environ.get(name)!r}".encode())
     digest.update(f"\0python {sys.version}".encode())
@@ -81,45 +86,85 @@ def fingerprint(root: Path, environ: Mapping[str, str], versions: list[str]) -> 
     return digest.hexdigest()
 
 
-def build_if_changed(root: Path, site: Path, record: Path, environ: Mapping[str, str], build: Build) -> bool:
-    """Build the book into ``site`` unless ``record`` holds the fingerprint of the inputs now; return whether it built.
+def build_record(site: Path, inputs: str) -> str | None:
+    """What the record holds for a site built from ``inputs``: that fingerprint and the front page's identity.
 
-    The record is deleted before a build and written only after one succeeds,
-    so a failed or interrupted build is never mistaken for a finished one.
+    The identity (inode, modification time, size) changes when any other command
+    writes the site (``mkdocs build`` on another branch, or for another address).
+    None when the site has no front page.
     """
-    current = fingerprint(root, environ, installed_versions())
-    if (site / "index.html").is_file() and record.is_file() and record.read_text(encoding="utf-8") == current:
-        log.info("The book in %s is up to date: nothing it is built from changed since it was built", site)
+    try:
+        front = (site / "index.html").stat()
+    except FileNotFoundError:
+        return None
+    return f"{inputs}\n{front.st_ino} {front.st_mtime_ns} {front.st_size}\n"
+
+
+def build_if_changed(root: Path, site: Path, record: Path, environ: Mapping[str, str], build: Build) -> bool:
+    """Build the book into ``site`` unless ``record`` says it was built from the inputs as they are now.
+
+    The build goes to ``site-next`` beside ``record`` and replaces ``site`` when it
+    returns, so a build that fails leaves the site and the record as they were.
+    Returns whether it built.
+    """
+    inputs = fingerprint(root, environ, installed_versions())
+    recorded = record.read_text(encoding="utf-8") if record.is_file() else None
+    if recorded is not None and recorded == build_record(site, inputs):
         return False
-    record.unlink(missing_ok=True)
-    build(site, environ)
-    record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text(current, encoding="utf-8")
+    staging = record.parent / "site-next"
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(staging, ignore_errors=True)  # what an interrupted build left
+    build(staging, environ)
+    replace_directory(site, staging, record.parent / "site-previous")
+    record.write_text(build_record(site, inputs), encoding="utf-8")
     return True
+
+
+def replace_directory(target: Path, new: Path, previous: Path) -> None:
+    """Put ``new`` where ``target`` is, by two renames (``target`` is missing only between them), and delete the old one."""
+    shutil.rmtree(previous, ignore_errors=True)
+    if target.exists():
+        target.rename(previous)
+    new.rename(target)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def build_until_current(root: Path, site: Path, record: Path, environ: Mapping[str, str], build: Build) -> None:
+    """Build until the site is built from the inputs as they are: an edit saved during a build builds again."""
+    if not build_if_changed(root, site, record, environ, build):
+        log.info("The book in %s is up to date: nothing it is built from changed since it was built", site)
+        return
+    while build_if_changed(root, site, record, environ, build):
+        pass
 
 
 def mkdocs_build(site: Path, environ: Mapping[str, str]) -> None:
     """Build both editions into ``site`` with ``mkdocs build --strict``, in a process of their own."""
-    log.info("Building the book into %s …", site)
+    log.info("Building the book …")
+    # No bytecode in the watched folders: a new .pyc there would reload the open pages for nothing.
     env = {**environ, "PYTHONDONTWRITEBYTECODE": "1", "NO_MKDOCS_2_WARNING": "1"}
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
     subprocess.run(command, cwd=ROOT, env=env, check=True)
 
 
-def build_environment(address: str, environ: Mapping[str, str]) -> dict[str, str]:
-    """``environ`` with ``SITE_URL`` set to the address the book is served at, unless it names one already.
+def build_environment(environ: Mapping[str, str], served_at: str | None) -> dict[str, str]:
+    """``environ`` with the ``SITE_URL`` the build needs for its sitemap, canonical links and instant navigation.
 
-    The sitemap, the canonical links and instant navigation need the address.
+    Served (``served_at`` is ``HOST:PORT``), the site's address is that one, as
+    ``mkdocs serve`` does; built only, ``$SITE_URL`` if set (the Pages
+    workflow's), else the address ``make book`` serves at.
     """
-    return {"SITE_URL": f"http://{address}/", **environ}
+    if served_at is not None:
+        return {**environ, "SITE_URL": f"http://{served_at}/"}
+    return {"SITE_URL": f"http://{DEFAULT_ADDRESS}/", **environ}
 
 
-def book_server(site: Path, address: str, rebuild: Callable[[], object], watched: list[Path], mount_path: str = "/"):
+def book_server(site: Path, address: str, rebuild: Callable[[], object], watched: list[Path]):
     """MkDocs' live-reload server for ``site`` at ``address``: a change under ``watched`` calls ``rebuild``, then reloads."""
     from mkdocs.livereload import LiveReloadServer  # the server `mkdocs serve` runs
 
     host, port = parse_address(address)
-    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site), mount_path=mount_path)
+    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site))
     server.error_handler = lambda code: _error_page(site, code)
     for path in watched:
         server.watch(str(path))
@@ -161,25 +206,26 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         parser.error(str(error))
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
-    environ = build_environment(arguments.address, os.environ)
+    serving = arguments.command == "serve"
+    environ = build_environment(os.environ, arguments.address if serving else None)
     try:
-        build_if_changed(ROOT, SITE, FINGERPRINT, environ, mkdocs_build)
+        build_until_current(ROOT, SITE, FINGERPRINT, environ, mkdocs_build)
     except subprocess.CalledProcessError as error:
         log.error("The build failed (exit status %d); see MkDocs' messages above", error.returncode)
         return 1
-    if arguments.command == "serve":
-        watched = [ROOT / name for name in WATCHED]
-        serve(book_server(SITE, arguments.address, lambda: _rebuild(environ), watched, urlsplit(environ["SITE_URL"]).path))
+    if serving:
+        serve(book_server(SITE, arguments.address, lambda: rebuild(environ), [ROOT / name for name in WATCHED]))
     return 0
 
 
-def _rebuild(environ: Mapping[str, str]) -> None:
-    """Rebuild after an edit; a failed build is reported, and the server keeps serving."""
+def rebuild(environ: Mapping[str, str]) -> None:
+    """Rebuild after an edit. A failed build is reported and the last good site stays served."""
     try:
-        build_if_changed(ROOT, SITE, FINGERPRINT, environ, mkdocs_build)
+        build_until_current(ROOT, SITE, FINGERPRINT, environ, mkdocs_build)
     except subprocess.CalledProcessError as error:
-        # The pages served are what the failed build left; the next save that builds replaces them.
         log.error("The build failed (exit status %d); fix the error and save again", error.returncode)
+    except OSError as error:  # e.g. site/ held open elsewhere: the server must not stall on it
+        log.error("The build could not replace %s: %s", SITE, error)
 
 
 if __name__ == "__main__":
